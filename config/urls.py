@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from goals import views as goal_views
+
+admin.site.site_header = "組織目標 管理画面"
+admin.site.site_title = "組織目標 管理画面"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", goal_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

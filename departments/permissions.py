@@ -1,0 +1,229 @@
+"""Who may read and write what: the one place that decides (views, exports, imports, admin).
+
+Roles come from RoleAssignment, per fiscal year, because people move every April:
+- administrator (superuser): everything;
+- planning staff (企画・政策担当): read every sheet and review, accept or return sheets,
+  run the year;
+- department head (部長): write their department's sheet of a year they head it, confirm or return
+  its reviews; read their department's sheets and reviews;
+- section chief (課長): file the reviews of the items their section carries; read their
+  department's sheets.
+
+A user who belongs to a department in the object's fiscal year or in the current one may read it.
+Anything of another department is invisible: views answer 404, and 403 where the user may read
+but not write.
+"""
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from departments.models import Role, RoleAssignment
+from goals.wareki import fiscal_year_of
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    READ = 1
+    WRITE = 2
+
+
+@dataclass
+class UserRoles:
+    is_admin: bool = False
+    planning_years: set[int] = field(default_factory=set)
+    head_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    chief_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    member_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    section_department: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def years(fiscal_year: int | None) -> tuple[int, ...]:
+        current = current_fiscal_year()
+        return (current,) if fiscal_year in (None, current) else (fiscal_year, current)
+
+    def is_planning(self, fiscal_year: int | None = None) -> bool:
+        return any(year in self.planning_years for year in self.years(fiscal_year))
+
+    def sees_everything(self, fiscal_year: int | None = None) -> bool:
+        return self.is_admin or self.is_planning(fiscal_year)
+
+    def heads(self, department_id: int, fiscal_year: int) -> bool:
+        """Head in that very year: writing follows the year's assignments."""
+        return department_id in self.head_of.get(fiscal_year, ())
+
+    def chiefs(self, section_id: int, fiscal_year: int) -> bool:
+        return section_id in self.chief_of.get(fiscal_year, ())
+
+    def belongs_to(self, department_id: int, fiscal_year: int | None = None) -> bool:
+        return any(
+            department_id in self.member_of.get(year, ()) for year in self.years(fiscal_year)
+        )
+
+    def department_ids(self) -> set[int]:
+        """Departments readable in some year: used to narrow querysets before finer checks."""
+        return set().union(*self.member_of.values()) if self.member_of else set()
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+def user_roles(user) -> UserRoles:
+    """The user's roles, read once per user object (one query) and cached on it."""
+    cached = getattr(user, "_goal_roles", None)
+    if cached is not None:
+        return cached
+    roles = UserRoles()
+    if user.is_authenticated and user.is_active:
+        roles.is_admin = user.is_superuser
+        assignments = RoleAssignment.objects.filter(user=user).select_related("section")
+        for assignment in assignments:
+            year = assignment.fiscal_year
+            if assignment.role == Role.PLANNING:
+                roles.planning_years.add(year)
+            elif assignment.role == Role.DEPARTMENT_HEAD:
+                roles.head_of[year].add(assignment.department_id)
+                roles.member_of[year].add(assignment.department_id)
+            elif assignment.role == Role.SECTION_CHIEF:
+                roles.chief_of[year].add(assignment.section_id)
+                roles.member_of[year].add(assignment.department_id)
+                roles.section_department[assignment.section_id] = assignment.department_id
+    user._goal_roles = roles
+    return roles
+
+
+# Sheets -----------------------------------------------------------------------------------
+
+
+def sheet_access(user, sheet) -> Access:
+    """READ or WRITE on a sheet's content, NONE when it must stay invisible.
+
+    WRITE means the user may edit it in principle; whether its status allows editing now
+    (a submitted or accepted sheet is frozen) is the service's business.
+    """
+    roles = user_roles(user)
+    year = sheet.fiscal_year.year
+    if roles.is_admin or roles.heads(sheet.department_id, year):
+        return Access.WRITE
+    if roles.is_planning(year) or roles.belongs_to(sheet.department_id, year):
+        return Access.READ
+    return Access.NONE
+
+
+def can_manage_sheet_workflow(user, sheet) -> bool:
+    """Accept or return a submitted sheet: planning staff and administrators."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(sheet.fiscal_year.year)
+
+
+def can_create_sheet(user, *, department, fiscal_year: int) -> bool:
+    roles = user_roles(user)
+    return roles.is_admin or roles.heads(department.pk, fiscal_year)
+
+
+def sheets_visible_q(user, prefix: str = "") -> Q:
+    """A filter for querysets of sheets (or of things under them, with `prefix`)."""
+    roles = user_roles(user)
+    if roles.is_admin or roles.is_planning():
+        return Q()
+    clauses = Q(pk__in=[])
+    current = current_fiscal_year()
+    for year, departments in roles.member_of.items():
+        if year == current:
+            clauses |= Q(**{f"{prefix}department__in": departments})
+        else:
+            clauses |= Q(
+                **{f"{prefix}department__in": departments, f"{prefix}fiscal_year__year": year}
+            )
+    for year in roles.planning_years:
+        clauses |= Q(**{f"{prefix}fiscal_year__year": year})
+    return clauses
+
+
+def check_sheet(user, sheet, *, write: bool = False):
+    """404 when the sheet is invisible to the user, 403 when they may only read it."""
+    access = sheet_access(user, sheet)
+    if access is Access.NONE:
+        raise Http404("整理表が見つかりません。")
+    if write and access < Access.WRITE:
+        raise PermissionDenied("この整理表を編集する権限がありません。")
+    return access
+
+
+def check_sheet_workflow(user, sheet):
+    check_sheet(user, sheet)
+    if not can_manage_sheet_workflow(user, sheet):
+        raise PermissionDenied("整理表の承認・差し戻しは企画・政策担当が行います。")
+
+
+# Reviews ----------------------------------------------------------------------------------
+
+
+def review_access(user, *, item, section) -> Access:
+    """Access to the review of `item` by `section` (None: the department, for a 共通 item).
+
+    The section's chief writes it; a 共通 item without a named section is written by the head.
+    The department head and planning staff read every review of the department; chiefs of other
+    sections do not see it at all.
+    """
+    roles = user_roles(user)
+    sheet = item.sheet
+    year = sheet.fiscal_year.year
+    if roles.is_admin:
+        return Access.WRITE
+    if section is None:
+        if roles.heads(sheet.department_id, year):
+            return Access.WRITE
+    elif roles.chiefs(section.pk, year):
+        return Access.WRITE
+    if roles.is_planning(year) or roles.heads(sheet.department_id, year):
+        return Access.READ
+    if section is not None and section.pk in _chief_sections_any_year(roles):
+        return Access.READ
+    return Access.NONE
+
+
+def _chief_sections_any_year(roles: UserRoles) -> set[int]:
+    return set().union(*roles.chief_of.values()) if roles.chief_of else set()
+
+
+def can_confirm_reviews(user, sheet) -> bool:
+    """Confirm or return submitted reviews: the department head of that year (or an admin)."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.heads(sheet.department_id, sheet.fiscal_year.year)
+
+
+def check_review(user, *, item, section, write: bool = False) -> Access:
+    access = review_access(user, item=item, section=section)
+    if access is Access.NONE:
+        raise Http404("確認が見つかりません。")
+    if write and access < Access.WRITE:
+        raise PermissionDenied("この確認を記入する権限がありません。")
+    return access
+
+
+def check_review_confirmation(user, sheet):
+    if not can_confirm_reviews(user, sheet):
+        if sheet_access(user, sheet) is Access.NONE:
+            raise Http404("整理表が見つかりません。")
+        raise PermissionDenied("確認・差し戻しは部長が行います。")
+
+
+# The year, the organisation, the vocabulary ------------------------------------------------
+
+
+def can_administer_city(user) -> bool:
+    """Open and close fiscal years, edit departments, sections, categories and scales."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning()
+
+
+def check_planning(user):
+    if not can_administer_city(user):
+        raise PermissionDenied("この操作は企画・政策担当が行います。")

@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from goals.admin import VisibleSheetsMixin
+from reviews.models import (
+    AchievementLevel,
+    AchievementScale,
+    ProgressMark,
+    ProgressScale,
+    Review,
+)
+
+
+class ProgressMarkInline(admin.TabularInline):
+    model = ProgressMark
+    extra = 0
+
+
+@admin.register(ProgressScale)
+class ProgressScaleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [ProgressMarkInline]
+
+
+class AchievementLevelInline(admin.TabularInline):
+    model = AchievementLevel
+    extra = 0
+
+
+@admin.register(AchievementScale)
+class AchievementScaleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [AchievementLevelInline]
+
+
+@admin.register(Review)
+class ReviewAdmin(VisibleSheetsMixin, admin.ModelAdmin):
+    sheet_path = "item__sheet__"
+    list_display = [
+        "item_label",
+        "sheet",
+        "section_label",
+        "stage",
+        "status",
+        "progress_mark",
+        "achievement_level",
+        "updated_at",
+    ]
+    list_filter = [
+        "item__sheet__fiscal_year",
+        "item__sheet__department",
+        "stage",
+        "status",
+        "progress_mark",
+        "achievement_level",
+    ]
+    search_fields = [
+        "item__title",
+        "first_half_status",
+        "second_half_plan",
+        "summary",
+        "actual_value",
+        "evaluation_reason",
+        "issues_and_actions",
+        "section__name",
+    ]
+    list_select_related = [
+        "item__sheet__fiscal_year",
+        "item__sheet__department",
+        "section",
+        "progress_mark",
+        "achievement_level",
+    ]
+    raw_id_fields = ["item"]
+    readonly_fields = ["version", "submitted_at", "confirmed_at", "created_at", "updated_at"]
+
+    @admin.display(description="実施項目", ordering="item__position")
+    def item_label(self, review):
+        return str(review.item)[:40]
+
+    @admin.display(description="整理表")
+    def sheet(self, review):
+        return review.item.sheet
+
+    @admin.display(description="課", ordering="section__display_order")
+    def section_label(self, review):
+        return review.section.name if review.section_id else "（部・共通）"

@@ -1,0 +1,45 @@
+// Small behaviours shared by every page. Everything works without JavaScript; this only helps.
+(function () {
+  "use strict";
+
+  // Warn before leaving a page with a form that has unsaved changes (marked data-unsaved-warning).
+  let dirty = new Set();
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest("form[data-unsaved-warning]");
+    if (form) dirty.add(form);
+  });
+  document.addEventListener("submit", function (event) {
+    dirty.delete(event.target);
+  });
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    dirty.delete(event.target);
+    event.target.querySelectorAll && event.target.querySelectorAll("form").forEach((f) => dirty.delete(f));
+  });
+  window.addEventListener("beforeunload", function (event) {
+    dirty.forEach((form) => { if (!document.contains(form)) dirty.delete(form); });
+    if (dirty.size > 0) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // htmx: show server errors instead of swapping nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    const box = document.getElementById("messages");
+    if (!box) return;
+    const status = event.detail.xhr.status;
+    const text = status === 403 ? "この操作を行う権限がありません。"
+      : status === 404 ? "対象が見つかりません。画面を読み込み直してください。"
+      : status === 409 ? "ほかの人が先に更新しました。画面を読み込み直してください。"
+      : "エラーが発生しました（" + status + "）。入力内容を控えてから、画面を読み込み直してください。";
+    box.innerHTML = "";
+    const p = document.createElement("p");
+    p.className = "message message--error";
+    p.textContent = text;
+    box.appendChild(p);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    const box = document.getElementById("messages");
+    if (box) box.innerHTML = '<p class="message message--error">サーバーに接続できません。ネットワークを確認してください。</p>';
+  });
+})();

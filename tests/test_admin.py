@@ -1,0 +1,89 @@
+"""The Django admin answers for an administrator on every registered model, in Japanese."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from goals.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+MODELS = sorted(
+    (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label in {"departments", "goals", "reviews"}
+)
+
+
+@pytest.fixture
+def admin_client_with_demo(client):
+    load_demo()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    return client
+
+
+def test_every_project_model_is_registered():
+    registered = {name for _, name in MODELS}
+    assert {
+        "department",
+        "section",
+        "roleassignment",
+        "fiscalyear",
+        "category",
+        "goalsheet",
+        "goalitem",
+        "sheetsnapshot",
+        "changelog",
+        "progressscale",
+        "achievementscale",
+        "review",
+    } <= registered
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), MODELS)
+def test_admin_pages_answer(admin_client_with_demo, app_label, model_name):
+    client = admin_client_with_demo
+    changelist = client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+    assert changelist.status_code == 200
+    model = next(m for m in admin.site._registry if m._meta.model_name == model_name)
+    obj = model.objects.order_by("pk").first()
+    if obj is not None:
+        change = client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk]))
+        assert change.status_code == 200
+    if admin.site._registry[model].has_add_permission(changelist.wsgi_request):
+        assert client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200
+
+
+def test_admin_is_in_japanese(admin_client_with_demo):
+    response = admin_client_with_demo.get(reverse("admin:index"))
+    content = response.content.decode()
+    assert "組織目標 管理画面" in content
+    assert "組織目標展開整理表" in content
+    assert "ログアウト" in content
+
+
+def test_sheet_admin_shows_items_inline_in_printed_order(admin_client_with_demo):
+    from goals.models import GoalSheet
+
+    sheet = GoalSheet.objects.get(fiscal_year__year=2025, department__name="福祉部")
+    response = admin_client_with_demo.get(reverse("admin:goals_goalsheet_change", args=[sheet.pk]))
+    content = response.content.decode()
+    first = content.index("市役所機能を活かして業務の効率化と行政サービスの向上")
+    last = content.index("適切な情報共有と連携による業務の推進")
+    assert first < last
+
+
+def test_sheet_changelist_filters_by_year_department_status(admin_client_with_demo):
+    from goals.models import FiscalYear
+
+    url = reverse("admin:goals_goalsheet_changelist")
+    year = FiscalYear.objects.get(year=2025)
+    response = admin_client_with_demo.get(
+        url, {"fiscal_year__id__exact": year.pk, "status__exact": "accepted"}
+    )
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    response = admin_client_with_demo.get(url, {"q": "福祉"})
+    assert "福祉部" in response.content.decode()

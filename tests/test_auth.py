@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_japanese(client):
+    response = client.get(reverse("login"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "ログイン" in content and "ユーザー名" in content and "パスワード" in content
+    assert 'lang="ja"' in content
+
+
+def test_every_page_needs_a_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_wrong_password_gets_a_japanese_message(client, org):
+    response = client.post(reverse("login"), {"username": "planner", "password": "wrong"})
+    assert response.status_code == 200
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
+def test_login_and_logout(client, org):
+    response = client.post(reverse("login"), {"username": "planner", "password": "pass"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_htmx_is_served_from_our_static_files(client, org):
+    client.force_login(org.planner)
+    content = client.get(reverse("home")).content.decode()
+    assert "/static/vendor/htmx/htmx.min.js" in content
+    assert 'hx-headers=\'{"X-CSRFToken"' in content
