@@ -37,3 +37,18 @@ def test_htmx_is_served_from_our_static_files(client, org):
     content = client.get(reverse("home")).content.decode()
     assert "/static/vendor/htmx/htmx.min.js" in content
     assert 'hx-headers=\'{"X-CSRFToken"' in content
+
+
+def test_login_guessing_is_locked_out(client, org, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "planner", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "planner", "password": "pass"})
+    assert response.status_code == 429
+    assert "ログインを一時停止しています" in response.content.decode()
+
+
+def test_pages_carry_a_content_security_policy(client, org):
+    client.force_login(org.planner)
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
