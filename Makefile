@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check-python migrate demo clean
+.PHONY: install run test lint format check-python migrate demo serve clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 以上が必要です（見つかったのは %s）" % sys.version.split()[0])'
@@ -32,6 +32,13 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest
+
+# Production-style serving (PostgreSQL, gunicorn, WhiteNoise). Needs SECRET_KEY, ALLOWED_HOSTS and
+# DATABASE_URL in the environment; see README.md, "本番環境".
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 lint: install
 	$(BIN)/ruff check .

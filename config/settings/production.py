@@ -1,0 +1,59 @@
+"""Production: `DJANGO_SETTINGS_MODULE=config.settings.production`.
+
+Requires SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). Serve with gunicorn behind a
+TLS-terminating reverse proxy; WhiteNoise serves the collected static files.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+# The package `config.settings` (development defaults) is imported before this module: production
+# values that depend on DEBUG are set again here rather than inherited.
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, STORAGES, env_bool, env_list
+
+DEBUG = False
+if env_bool("DEBUG", False):
+    raise ImproperlyConfigured("本番設定では DEBUG をオンにできません。")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY に50文字以上のランダムな値を設定してください。")
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+if not os.environ.get("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS を設定してください（カンマ区切りのホスト名）。")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("本番では DATABASE_URL に PostgreSQL を指定してください。")
+
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# HTTPS everywhere: the proxy terminates TLS and tells us with X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Allows, does not cause, submission to the browsers' preload list.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS if host],  # noqa: F405
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.security": {"level": "INFO"}},
+}
