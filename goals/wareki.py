@@ -67,7 +67,7 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime.date, datetime.date]:
 
 _ERA_NAMES = "|".join(ERA_BY_NAME)
 _WAREKI_DATE = re.compile(
-    rf"^\s*(?P<era>{_ERA_NAMES})\s*(?P<year>元|\d{{1,2}})\s*年\s*(?P<month>\d{{1,2}})\s*月"
+    rf"^\s*(?P<era>{_ERA_NAMES})\s*(?P<year>元|\d{{1,3}})\s*年\s*(?P<month>\d{{1,2}})\s*月"
     rf"\s*(?P<day>\d{{1,2}})\s*日\s*$"
 )
 _WESTERN_DATE = re.compile(
