@@ -535,7 +535,8 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             services.item_delete(item=item, version=form.cleaned_data["version"], user=request.user)
         except EditConflict as error:
             conflict = error
-            form = VersionForm(initial={"version": error.current_version})
+            form = VersionForm({"version": error.current_version})
+            form.is_valid()
             form.add_error(
                 None,
                 "ほかの人がこの項目を先に変更しました。変更内容を確認して、"
