@@ -330,6 +330,19 @@ class FieldChange:
     def is_change(self) -> bool:
         return self.note is None
 
+    @property
+    def is_short(self) -> bool:
+        """Both sides fit on one line (番号 3 → 4): shown inline rather than side by side."""
+
+        def short(value) -> bool:
+            return (
+                not isinstance(value, list | tuple)
+                and "\n" not in str(value)
+                and (len(str(value)) <= 30)
+            )
+
+        return self.is_change and short(self.before) and short(self.after)
+
 
 @dataclass
 class HistoryEntry:

@@ -164,7 +164,7 @@ def _row_response(request: HttpRequest, sheet: GoalSheet, item_pk: int) -> HttpR
 
 def _items_response(request: HttpRequest, sheet: GoalSheet) -> HttpResponse:
     context = _table_context(request, sheet.pk)
-    return render(request, "goals/sheet_detail.html#items", context)
+    return render(request, "goals/_items_response.html", context)
 
 
 # My sheets ----------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, "作成日を変更しました。")
             return redirect(_sheet_url(sheet))
-    context = {"sheet": sheet, "form": form, "conflict": conflict}
+    context = {"sheet": sheet, "form": form, "conflict": conflict, "in_place": _is_htmx(request)}
     return render(
         request, _page_or_partial("goals/sheet_header_form.html", "form", request), context
     )
@@ -438,6 +438,7 @@ def item_row(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 def _item_form_page(request: HttpRequest, context: dict) -> HttpResponse:
+    context["in_place"] = _is_htmx(request)
     context.setdefault("deadline_suggestions", DEADLINE_SUGGESTIONS)
     context.setdefault("columns", 8)
     return render(request, _page_or_partial("goals/item_form.html", "form_row", request), context)
@@ -560,6 +561,7 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "conflict": conflict,
         "columns": item_context["columns"],
         "row": next((row for row in item_context["rows"] if row.item.pk == item.pk), None),
+        "in_place": _is_htmx(request),
     }
     return render(
         request, _page_or_partial("goals/item_delete.html", "confirm_row", request), context
@@ -681,7 +683,12 @@ def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{sheet}の整理表を差し戻しました。")
             return _go(request, _next_url(request, _sheet_url(sheet)))
-    context = {"sheet": sheet, "form": form, "next": _next_url(request, "")}
+    context = {
+        "sheet": sheet,
+        "form": form,
+        "next": _next_url(request, ""),
+        "in_place": _is_htmx(request),
+    }
     return render(request, _page_or_partial("goals/sheet_return.html", "form", request), context)
 
 
