@@ -227,3 +227,13 @@ def can_administer_city(user) -> bool:
 def check_planning(user):
     if not can_administer_city(user):
         raise PermissionDenied("この操作は企画・政策担当が行います。")
+
+
+def check_sheet_create(user, *, department, fiscal_year: int):
+    """Create a department's sheet for a year: 404 when the department is not the user's (and
+    they do not see every department), 403 when they may look but not create."""
+    roles = user_roles(user)
+    if not (roles.sees_everything(fiscal_year) or roles.belongs_to(department.pk, fiscal_year)):
+        raise Http404("部が見つかりません。")
+    if not can_create_sheet(user, department=department, fiscal_year=fiscal_year):
+        raise PermissionDenied("整理表を作成できるのは、その年度の部長です。")

@@ -5,12 +5,25 @@ group, merged 実施項目 / 達成水準 cells for continued items); the screen
 file all draw from it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
-from departments.permissions import sheets_visible_q
-from goals.models import GoalItem, GoalItemSection, GoalSheet
+from departments.models import Department, Role, RoleAssignment, Section
+from departments.permissions import current_fiscal_year, sheets_visible_q
+from goals.models import (
+    Category,
+    ChangeLog,
+    FiscalYear,
+    GoalItem,
+    GoalItemSection,
+    GoalSheet,
+    SheetSnapshot,
+    SheetStatus,
+)
 from goals.wareki import wareki_date
 
 COMMON_LABEL = "共通"
@@ -127,3 +140,404 @@ def sheet_rows(items) -> list[SheetRow]:
             achievement_anchor = row
         rows.append(row)
     return rows
+
+
+# The sheet editor ---------------------------------------------------------------------------
+
+
+def sheet_snapshot_data(sheet: GoalSheet) -> dict:
+    """The whole sheet as plain data, kept as a SheetSnapshot when it is accepted.
+
+    The shape follows the demo fixtures (`goals.demo.sheet_data_from_json` reads it back), plus
+    the header as it was printed (`title`, `date_line`).
+    """
+    items = list(
+        sheet.items.order_by("position", "id")
+        .select_related("category", "common_reviewer_section")
+        .prefetch_related(
+            Prefetch(
+                "carriers",
+                queryset=GoalItemSection.objects.select_related("section").order_by(
+                    "position", "id"
+                ),
+            )
+        )
+    )
+    return {
+        "fiscal_year": sheet.fiscal_year.year,
+        "department": sheet.department.name,
+        "title": sheet.title,
+        "date_line": sheet_date_line(sheet),
+        "created_on": sheet.created_on.isoformat(),
+        "revisions": [revision.revised_on.isoformat() for revision in sheet.revisions.all()],
+        "signers": [{"title": signer.title, "name": signer.name} for signer in sheet.signers.all()],
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "continues_title": item.continues_title,
+                "continues_achievement": item.continues_achievement,
+                "category": item.category.name if item.category_id else "",
+                "achievement": item.achievement_bullets,
+                "achievement_as_prose": item.achievement_as_prose,
+                "method": item.method_bullets,
+                "method_as_prose": item.method_as_prose,
+                "deadline": item.deadline,
+                "common": item.is_common,
+                "sections": [carrier.section.name for carrier in item.carriers.all()],
+                "common_reviewer_section": (
+                    item.common_reviewer_section.name if item.common_reviewer_section_id else ""
+                ),
+                "indicator": item.indicator,
+                "baseline": item.baseline,
+                "target": item.target,
+            }
+            for item in items
+        ],
+    }
+
+
+@dataclass
+class _SnapshotSection:
+    name: str
+
+
+@dataclass
+class _SnapshotCarrier:
+    section: _SnapshotSection
+
+
+class _SnapshotCarriers:
+    """Duck-types `item.carriers` for `carriers_of`: `.all()` yields objects with `.section`."""
+
+    def __init__(self, names: list[str]):
+        self._carriers = [_SnapshotCarrier(_SnapshotSection(name)) for name in names]
+
+    def all(self):
+        return self._carriers
+
+
+@dataclass
+class SnapshotItem:
+    """An item read back from a snapshot, shaped like a GoalItem for `sheet_rows`."""
+
+    pk: None
+    number: int
+    title: str
+    continues_title: bool
+    continues_achievement: bool
+    category: str
+    achievement_bullets: list[str]
+    achievement_as_prose: bool
+    method_bullets: list[str]
+    method_as_prose: bool
+    deadline: str
+    is_common: bool
+    carriers: _SnapshotCarriers
+
+
+def snapshot_rows(data: dict) -> list[SheetRow]:
+    """The rows of an accepted version, laid out like the live sheet."""
+    items = [
+        SnapshotItem(
+            pk=None,
+            number=raw.get("number", 0),
+            title=raw.get("title", ""),
+            continues_title=raw.get("continues_title", False),
+            continues_achievement=raw.get("continues_achievement", False),
+            category=raw.get("category", ""),
+            achievement_bullets=list(raw.get("achievement", [])),
+            achievement_as_prose=raw.get("achievement_as_prose", False),
+            method_bullets=list(raw.get("method", [])),
+            method_as_prose=raw.get("method_as_prose", False),
+            deadline=raw.get("deadline", ""),
+            is_common=raw.get("common", False),
+            carriers=_SnapshotCarriers(raw.get("sections", [])),
+        )
+        for raw in data.get("items", [])
+    ]
+    return sheet_rows(items)
+
+
+def sheet_snapshots(*, sheet: GoalSheet):
+    return (
+        SheetSnapshot.objects.filter(sheet=sheet).select_related("accepted_by").order_by("-number")
+    )
+
+
+def previous_sheet(*, department, fiscal_year) -> GoalSheet | None:
+    """The department's most recent sheet before `fiscal_year`: what "start from last year"
+    copies."""
+    return (
+        GoalSheet.objects.filter(department=department, fiscal_year__year__lt=fiscal_year.year)
+        .select_related("fiscal_year", "department")
+        .order_by("-fiscal_year__year")
+        .first()
+    )
+
+
+def item_section_choices(*, sheet: GoalSheet, item: GoalItem | None = None):
+    """Sections an item may name: the department's sections of that year, plus any it already
+    names (a section closed since keeps its place on items that carry it)."""
+    active = Q(
+        pk__in=Section.objects.filter(department_id=sheet.department_id).active_in(
+            sheet.fiscal_year.year
+        )
+    )
+    carried = Q(pk__in=item.carriers.values("section_id")) if item and item.pk else Q(pk__in=[])
+    return Section.objects.filter(active | carried).order_by("display_order", "name")
+
+
+def item_category_choices(*, item: GoalItem | None = None):
+    """Active categories, plus the item's own one if it was retired since."""
+    current = Q(pk=item.category_id) if item and item.category_id else Q(pk__in=[])
+    return Category.objects.filter(Q(is_active=True) | current).order_by("display_order", "name")
+
+
+# History and edit conflicts -----------------------------------------------------------------
+
+# Labels of the actions the services record, as the history shows them.
+CHANGE_ACTIONS = {
+    "sheet.imported": "取り込み",
+    "sheet.created": "整理表を作成",
+    "sheet.started_from_previous": "前年度から作成",
+    "sheet.header_updated": "作成日を変更",
+    "sheet.submitted": "提出",
+    "sheet.returned": "差し戻し",
+    "sheet.accepted": "承認",
+    "sheet.revised": "見直しを開始",
+    "signer.added": "署名者を追加",
+    "signer.updated": "署名者を変更",
+    "signer.removed": "署名者を削除",
+    "signer.moved": "署名者の順番を変更",
+    "item.created": "項目を追加",
+    "item.updated": "項目を変更",
+    "item.deleted": "項目を削除",
+    "item.moved": "項目を移動",
+    "item.renumbered": "番号を変更",
+    "review.imported": "確認の取り込み",
+}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: object = None
+    after: object = None
+    note: object = None
+
+    @property
+    def is_change(self) -> bool:
+        return self.note is None
+
+    @property
+    def is_short(self) -> bool:
+        """Both sides fit on one line (番号 3 → 4): shown inline rather than side by side."""
+
+        def short(value) -> bool:
+            return (
+                not isinstance(value, list | tuple)
+                and "\n" not in str(value)
+                and (len(str(value)) <= 30)
+            )
+
+        return self.is_change and short(self.before) and short(self.after)
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    user: str
+    action: str
+    target: str
+    changes: list[FieldChange]
+
+
+def _field_changes(changes: dict) -> list[FieldChange]:
+    """A ChangeLog's `changes`: label → [before, after], or label → a note. Keys starting with
+    `_` are bookkeeping (the version a change was made against), not shown."""
+    result = []
+    for label, value in (changes or {}).items():
+        if label.startswith("_"):
+            continue
+        if isinstance(value, list) and len(value) == 2:
+            result.append(FieldChange(label, before=value[0], after=value[1]))
+        else:
+            result.append(FieldChange(label, note=value))
+    return result
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "（システム）"
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()
+
+
+def history_entries(logs) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            at=log.at,
+            user=_user_label(log.user),
+            action=CHANGE_ACTIONS.get(log.action, log.action),
+            target=log.target_repr,
+            changes=_field_changes(log.changes),
+        )
+        for log in logs
+    ]
+
+
+def sheet_history(*, sheet: GoalSheet):
+    """Every recorded change of the sheet and of what is on it, newest first (one query)."""
+    return ChangeLog.objects.filter(sheet=sheet).select_related("user").order_by("-at", "-id")
+
+
+def changes_since(*, target, version: int) -> list[HistoryEntry]:
+    """What others saved on `target` after the version a form was opened at, oldest first.
+
+    Services record the version each change was made against under `_version`
+    ([before, after]); a form opened at version v missed every change made at v or later.
+    """
+    logs = (
+        ChangeLog.objects.filter(
+            target_type=ContentType.objects.get_for_model(type(target)), target_id=target.pk
+        )
+        .select_related("user")
+        .order_by("at", "id")
+    )
+    missed = [
+        log
+        for log in logs
+        if isinstance((log.changes or {}).get("_version"), list)
+        and log.changes["_version"][0] >= version
+    ]
+    return history_entries(missed)
+
+
+# My sheets (the home page) ------------------------------------------------------------------
+
+
+def sheet_overdue(sheet: GoalSheet | None, fiscal_year: FiscalYear | None) -> bool:
+    """Past the year's submission deadline and not yet handed in (or not even started)."""
+    if fiscal_year is None or fiscal_year.sheet_deadline is None:
+        return False
+    if sheet is not None and (
+        sheet.status in (SheetStatus.SUBMITTED, SheetStatus.ACCEPTED)
+        or sheet.submitted_at
+        or sheet.accepted_at
+    ):
+        return False  # handed in (once at least: a revision later in the year is not late)
+    return timezone.localdate() > fiscal_year.sheet_deadline
+
+
+@dataclass
+class HeadSheetEntry:
+    """A department the user heads in a year: its sheet, or what to start it from."""
+
+    year: int
+    fiscal_year: FiscalYear | None
+    department: Department
+    sheet: GoalSheet | None
+    previous: GoalSheet | None
+
+    @property
+    def overdue(self) -> bool:
+        return sheet_overdue(self.sheet, self.fiscal_year)
+
+
+def head_sheet_entries(*, user) -> list[HeadSheetEntry]:
+    """The sheet of every department the user heads this fiscal year (or a later one already
+    assigned), with the most recent earlier sheet to start from when there is none yet."""
+    assignments = list(
+        RoleAssignment.objects.filter(
+            user=user, role=Role.DEPARTMENT_HEAD, fiscal_year__gte=current_fiscal_year()
+        )
+        .select_related("department")
+        .order_by("fiscal_year", "department__display_order", "department__name")
+    )
+    if not assignments:
+        return []
+    years = {
+        fiscal_year.year: fiscal_year
+        for fiscal_year in FiscalYear.objects.filter(
+            year__in={assignment.fiscal_year for assignment in assignments}
+        )
+    }
+    sheets = (
+        GoalSheet.objects.filter(
+            department__in={assignment.department_id for assignment in assignments}
+        )
+        .select_related("fiscal_year", "department")
+        .annotate(item_count=Count("items"))
+        .order_by("-fiscal_year__year")
+    )
+    by_year: dict[tuple[int, int], GoalSheet] = {}
+    by_department: dict[int, list[GoalSheet]] = defaultdict(list)
+    for sheet in sheets:
+        by_year[(sheet.department_id, sheet.fiscal_year.year)] = sheet
+        by_department[sheet.department_id].append(sheet)
+    return [
+        HeadSheetEntry(
+            year=assignment.fiscal_year,
+            fiscal_year=years.get(assignment.fiscal_year),
+            department=assignment.department,
+            sheet=by_year.get((assignment.department_id, assignment.fiscal_year)),
+            previous=next(
+                (
+                    sheet
+                    for sheet in by_department[assignment.department_id]
+                    if sheet.fiscal_year.year < assignment.fiscal_year
+                ),
+                None,
+            ),
+        )
+        for assignment in assignments
+    ]
+
+
+@dataclass
+class DepartmentSheetRow:
+    department: Department
+    sheet: GoalSheet | None
+    fiscal_year: FiscalYear
+
+    @property
+    def overdue(self) -> bool:
+        return sheet_overdue(self.sheet, self.fiscal_year)
+
+
+def department_sheet_overview(*, fiscal_year: FiscalYear) -> list[DepartmentSheetRow]:
+    """Every department of the year with its sheet (or none yet): the planning staff's list."""
+    sheets = {
+        sheet.department_id: sheet
+        for sheet in GoalSheet.objects.filter(fiscal_year=fiscal_year)
+        .select_related("fiscal_year", "department")
+        .annotate(item_count=Count("items"))
+    }
+    departments = Department.objects.filter(
+        Q(pk__in=Department.objects.active_in(fiscal_year.year)) | Q(pk__in=list(sheets))
+    ).order_by("display_order", "name")
+    return [
+        DepartmentSheetRow(department, sheets.get(department.pk), fiscal_year)
+        for department in departments
+    ]
+
+
+def other_visible_sheets(*, user, exclude: list[int]):
+    """The sheets a user may read besides their own of this year, newest year first."""
+    return (
+        sheets_visible_to(user=user)
+        .exclude(pk__in=exclude)
+        .annotate(item_count=Count("items"))
+        .order_by("-fiscal_year__year", "department__display_order", "department__name")
+    )
+
+
+def last_return(*, sheet: GoalSheet) -> ChangeLog | None:
+    """Who returned the sheet, and when (the comment itself is on the sheet)."""
+    return (
+        ChangeLog.objects.filter(sheet=sheet, action="sheet.returned")
+        .select_related("user")
+        .order_by("-at", "-id")
+        .first()
+    )

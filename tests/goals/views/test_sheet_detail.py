@@ -1,0 +1,106 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from goals.models import GoalItem
+from tests import factories
+from tests.goals.views.conftest import HTMX, goals_url, is_full_page, text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_head_sees_the_sheet_laid_out_like_the_print(org, as_persona, signed):
+    continued = factories.GoalItemFactory(
+        sheet=org.sheet_a,
+        position=1,
+        number=1,
+        title="",
+        continues_title=True,
+        achievement="",
+        continues_achievement=True,
+        method="別の方法",
+        is_common=True,
+    )
+    response = as_persona("head_a").get(goals_url("sheet_detail", org.sheet_a.pk))
+    assert response.status_code == 200
+    content = text(response)
+    assert org.sheet_a.title in content
+    assert "市民部長" in content and "市民 太郎" in content
+    # the grouped 番号 and the continued cells are joined to the row above
+    assert f'id="item-{continued.pk}-number" class="col-number cell--joined"' in content
+    assert "（上の行と同じ実施項目）" in content and "（上の行と同じ達成水準）" in content
+    assert "<li>達成水準の一つ目</li>" in content
+    assert "共通" in content
+    # the head may edit: the row actions and the item form's suggestions are there
+    assert goals_url("item_edit", org.sheet_a.pk, org.item_a.pk) in content
+    assert 'id="deadline-suggestions"' in content
+    assert "data-unsaved-warning" not in content  # no form is open yet
+    assert "提出する" in content
+
+
+def test_a_section_chief_reads_without_edit_controls(org, as_persona):
+    response = as_persona("chief_a").get(goals_url("sheet_detail", org.sheet_a.pk))
+    assert response.status_code == 200
+    assert goals_url("item_edit", org.sheet_a.pk, org.item_a.pk) not in text(response)
+    assert "提出する" not in text(response)
+
+
+def test_another_departments_head_gets_404(org, as_persona):
+    assert as_persona("head_b").get(goals_url("sheet_detail", org.sheet_a.pk)).status_code == 404
+
+
+def test_the_read_only_role_cannot_write_through_it(org, as_persona):
+    """The page is read-only for a chief; its writes answer 403 (see the write views)."""
+    response = as_persona("chief_a").post(goals_url("items_renumber", org.sheet_a.pk))
+    assert response.status_code == 403
+
+
+def test_wrong_method(org, as_persona):
+    assert as_persona("head_a").post(goals_url("sheet_detail", org.sheet_a.pk)).status_code == 405
+
+
+def test_htmx_gets_the_items_table_body(org, as_persona):
+    response = as_persona("head_a").get(goals_url("sheet_detail", org.sheet_a.pk), **HTMX)
+    assert response.status_code == 200 and not is_full_page(response)
+    assert text(response).lstrip().startswith('<tbody id="sheet-items">')
+
+
+def test_full_page_otherwise(org, as_persona):
+    assert is_full_page(as_persona("head_a").get(goals_url("sheet_detail", org.sheet_a.pk)))
+
+
+def test_the_page_costs_the_same_for_5_and_50_items(org, as_persona, signed):
+    client = as_persona("head_a")
+    url = goals_url("sheet_detail", org.sheet_a.pk)
+
+    def fill(count):
+        GoalItem.objects.filter(sheet=org.sheet_a).delete()
+        for position in range(count):
+            factories.GoalItemFactory(
+                sheet=org.sheet_a,
+                position=position,
+                number=position // 2 + 1,
+                sections=[org.section_a1, org.section_a2],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert text(response).count('class="item-row"') == count
+        return len(queries)
+
+    assert fill(5) == fill(50)
+
+
+def test_a_closed_years_sheet_shows_the_achievement_column(org, as_persona, accepted):
+    from reviews.models import ReviewStatus, Stage
+
+    level = org.fiscal_year.achievement_scale.levels.get(label="ほぼ達成した")
+    factories.ReviewFactory(
+        item=org.item_a,
+        section=org.section_a1,
+        stage=Stage.YEAR_END,
+        status=ReviewStatus.CONFIRMED,
+        achievement_level=level,
+    )
+    content = text(as_persona("chief_a").get(goals_url("sheet_detail", org.sheet_a.pk)))
+    assert "達成状況" in content and "ほぼ達成した" in content
