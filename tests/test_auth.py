@@ -52,3 +52,11 @@ def test_pages_carry_a_content_security_policy(client, org):
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_an_expired_session_sends_htmx_to_the_login_page(client, org):
+    """htmx must not swap the login page into a row: it gets HX-Redirect instead of a 302."""
+    url = reverse("goals:item_row", args=[org.sheet_a.pk, org.item_a.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))

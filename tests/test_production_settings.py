@@ -21,6 +21,8 @@ def run_check(**env):
     }
     if "DEBUG" not in env:
         environment.pop("DEBUG", None)
+    # Set by the browser tests for Playwright's event loop; never part of a deployment.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,

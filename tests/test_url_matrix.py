@@ -19,11 +19,12 @@ LOGIN = "login"  # anonymous users are sent to the login page
 @dataclass
 class Entry:
     args: Callable = lambda org: []
-    query: str = ""
+    query: Callable = lambda org: ""
     method: str = "get"
     data: Callable = lambda org: {}
     expect: dict = field(default_factory=dict)
     htmx: bool = False
+    setup: Callable = lambda org: None  # puts the objects in the state the URL needs
 
 
 def everyone(status) -> dict:
@@ -32,11 +33,113 @@ def everyone(status) -> dict:
     }
 
 
+def department_a(*, reader, writer=None, planner=None, admin=None) -> dict:
+    """Department A's object: its readers get `reader`, its head `writer`; B's people 404."""
+    writer = reader if writer is None else writer
+    return {
+        "anonymous": LOGIN,
+        "planner": reader if planner is None else planner,
+        "head_a": writer,
+        "head_b": 404,
+        "chief_a": reader,
+        "chief_a2": reader,
+        "chief_b": 404,
+        "admin": writer if admin is None else admin,
+    }
+
+
+def sheet_edit(status) -> dict:
+    """Editing A's sheet: its head (and an admin); readers 403; department B 404."""
+    return department_a(reader=403, writer=status)
+
+
+def sheet_workflow(status) -> dict:
+    """Accepting or returning A's sheet: planning staff (and an admin); the head 403."""
+    return department_a(reader=403, writer=403, planner=status, admin=status)
+
+
+def submitted(org):
+    from goals.services import sheet_submit
+
+    with_signer(org)
+    org.sheet_a = sheet_submit(sheet=org.sheet_a, version=org.sheet_a.version, user=org.head_a)
+
+
+def accepted(org):
+    from goals.services import sheet_accept
+
+    submitted(org)
+    sheet_accept(sheet=org.sheet_a, version=org.sheet_a.version, user=org.planner)
+    org.sheet_a.refresh_from_db()
+
+
+def with_signer(org):
+    from goals.models import SheetSigner
+
+    org.signer = SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
+
+
+SHEET = lambda org: [org.sheet_a.pk]  # noqa: E731
+ITEM = lambda org: [org.sheet_a.pk, org.item_a.pk]  # noqa: E731
+SIGNER = lambda org: [org.sheet_a.pk, org.signer.pk]  # noqa: E731
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(expect=everyone(200)),
     # A signed-in user opening the login page is sent on to the home page.
     "login": Entry(expect=dict.fromkeys(PERSONAS, 302) | {"anonymous": 200}),
     "logout": Entry(method="post", expect=dict.fromkeys(PERSONAS, 302)),
+    # The sheet editor (goals). Writes answer a redirect (302) to a full-page request.
+    "goals:sheet_create": Entry(
+        query=lambda org: f"?department={org.dept_a.pk}&year={org.fiscal_year.year}",
+        expect=sheet_edit(302),  # the sheet exists already: the head is taken to it
+    ),
+    "goals:sheet_detail": Entry(SHEET, expect=department_a(reader=200)),
+    "goals:sheet_header": Entry(SHEET, htmx=True, expect=department_a(reader=200)),
+    "goals:sheet_header_edit": Entry(SHEET, expect=sheet_edit(200)),
+    "goals:signer_add": Entry(SHEET, expect=sheet_edit(200)),
+    "goals:signer_edit": Entry(SIGNER, setup=with_signer, expect=sheet_edit(200)),
+    "goals:signer_remove": Entry(SIGNER, setup=with_signer, expect=sheet_edit(200)),
+    "goals:signer_move": Entry(
+        SIGNER,
+        method="post",
+        data=lambda org: {"direction": "up"},
+        setup=with_signer,
+        expect=sheet_edit(302),
+    ),
+    "goals:item_create": Entry(SHEET, expect=sheet_edit(200)),
+    "goals:items_renumber": Entry(SHEET, method="post", expect=sheet_edit(302)),
+    "goals:item_row": Entry(ITEM, htmx=True, expect=department_a(reader=200)),
+    "goals:item_edit": Entry(ITEM, expect=sheet_edit(200)),
+    "goals:item_delete": Entry(ITEM, expect=sheet_edit(200)),
+    "goals:item_move": Entry(
+        ITEM, method="post", data=lambda org: {"direction": "down"}, expect=sheet_edit(302)
+    ),
+    "goals:sheet_submit": Entry(
+        SHEET,
+        method="post",
+        data=lambda org: {"version": org.sheet_a.version},
+        expect=sheet_edit(302),
+    ),
+    "goals:sheet_return": Entry(SHEET, setup=submitted, expect=sheet_workflow(200)),
+    "goals:sheet_accept": Entry(
+        SHEET,
+        method="post",
+        setup=submitted,
+        data=lambda org: {"version": org.sheet_a.version},
+        expect=sheet_workflow(302),
+    ),
+    "goals:sheet_revise": Entry(
+        SHEET,
+        method="post",
+        setup=accepted,
+        data=lambda org: {"version": org.sheet_a.version},
+        expect=sheet_edit(302),
+    ),
+    "goals:sheet_history": Entry(SHEET, expect=department_a(reader=200)),
+    "goals:snapshot_detail": Entry(
+        lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)
+    ),
 }
 
 # Django's admin is one application with its own permission checks (is_staff, model
@@ -79,11 +182,14 @@ CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
 @pytest.mark.parametrize(("url_name", "persona"), CASES)
 def test_url_answers_each_role(url_name, persona, org, client_for):
     entry = MATRIX[url_name]
+    entry.setup(org)
     client = client_for(org.persona(persona))
-    url = reverse(url_name, args=entry.args(org)) + entry.query
+    url = reverse(url_name, args=entry.args(org)) + entry.query(org)
     response = request(client, entry, url, org)
     expected = expected_status(entry, persona)
-    if expected == LOGIN:
+    if expected == LOGIN and entry.htmx:
+        assert response["HX-Redirect"].startswith(reverse("login"))
+    elif expected == LOGIN:
         assert response.status_code == 302, response
         assert response.url.startswith(reverse("login"))
     else:

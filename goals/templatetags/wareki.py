@@ -9,7 +9,7 @@ from goals.wareki import fiscal_year_label, wareki_date
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def wareki(value):
     if isinstance(value, datetime.datetime):
         value = value.date()

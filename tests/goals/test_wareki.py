@@ -86,3 +86,15 @@ def test_parse_date_accepts_what_people_type(typed, day):
 def test_parse_date_refuses_dates_that_do_not_exist(typed):
     with pytest.raises(ValueError):
         parse_date(typed)
+
+
+def test_template_filter_uses_japan_time_for_datetimes():
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    moment = datetime.datetime(2026, 3, 31, 16, 0, tzinfo=datetime.UTC)  # 4月1日 01:00 in Tokyo
+    with timezone.override("Asia/Tokyo"):
+        rendered = Template("{% load wareki %}{{ moment|wareki }}").render(
+            Context({"moment": moment})
+        )
+    assert rendered == "令和8年4月1日"
