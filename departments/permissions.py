@@ -109,8 +109,11 @@ def sheet_access(user, sheet) -> Access:
     """
     roles = user_roles(user)
     year = sheet.fiscal_year.year
-    if roles.is_admin or roles.heads(sheet.department_id, year):
+    if roles.is_admin:
         return Access.WRITE
+    if roles.heads(sheet.department_id, year):
+        # A closed year's sheets are the record: its head may read them, no longer change them.
+        return Access.READ if sheet.fiscal_year.phase == "closed" else Access.WRITE
     if roles.is_planning(year) or roles.belongs_to(sheet.department_id, year):
         return Access.READ
     return Access.NONE

@@ -104,3 +104,11 @@ def test_common_item_review_is_written_by_the_head(org):
     assert review_access(org.chief_a, item=common, section=None) is Access.NONE
     assert can_confirm_reviews(org.head_a, org.sheet_a)
     assert not can_confirm_reviews(org.planner, org.sheet_a)
+
+
+def test_a_closed_years_sheet_is_read_only_for_its_head(org):
+    org.fiscal_year.phase = "closed"
+    org.fiscal_year.save()
+    org.sheet_a.refresh_from_db()
+    assert sheet_access(org.head_a, org.sheet_a) is Access.READ
+    assert sheet_access(org.admin, org.sheet_a) is Access.WRITE
