@@ -850,9 +850,14 @@ def _read_dates(sheet: ImportedSheet, values: list[tuple[int, int, str]]) -> Non
         for token in tokens:
             try:
                 day = parse_date(token[1])
-            except ValueError as error:
+            except ValueError:
                 sheet.problems.append(
-                    Problem(str(error), row=row, column=get_column_letter(column), label="作成日")
+                    Problem(
+                        f"「{token[1]}」は存在しない日付です。",
+                        row=row,
+                        column=get_column_letter(column),
+                        label="作成日",
+                    )
                 )
                 continue
             if day is not None:
@@ -942,7 +947,12 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
 
 
 def _is_header_like(values) -> bool:
-    return sum(1 for value in values if header_key(value)) >= 3
+    """The header repeated at a page break, or its parenthesised second line on a row of its
+    own: three labels, or nothing but labels and bracketed text."""
+    texts = [_normal_label(value) for value in values if isinstance(value, str) and value.strip()]
+    labels = sum(1 for value in texts if header_key(value))
+    header_only = all(header_key(value) or re.fullmatch(r"\(.*\)", value) for value in texts)
+    return labels >= 3 or (len(texts) >= 2 and header_only)
 
 
 def _read_item(sheet, row, read, previous, prose_cells) -> ImportedItem | None:
@@ -1100,6 +1110,10 @@ _FIELD_KEYS = {
     "baseline": BASELINE,
     "target": TARGET,
 }
+
+
+# Checked above with a message of our own; full_clean would repeat it for CharFields.
+_TEXT_LIMITED = ["title", "achievement", "method", "deadline", "indicator", "baseline", "target"]
 
 
 def import_plan(
@@ -1327,9 +1341,20 @@ class _ItemChecker:
             baseline=data.baseline,
             target=data.target,
         )
+        # A TextField's max_length binds only the forms; the editor's forms apply it, so do we.
+        for name, key in _FIELD_KEYS.items():
+            model_field = GoalItem._meta.get_field(name)
+            value = getattr(candidate, name)
+            limit = getattr(model_field, "max_length", None)
+            if isinstance(value, str) and limit and len(value) > limit:
+                self.problem(
+                    f"{limit:,}文字以内にしてください（{len(value):,}文字あります）。", key
+                )
         try:
             candidate.full_clean(
-                exclude=["sheet", "category"], validate_unique=False, validate_constraints=False
+                exclude=["sheet", "category", *_TEXT_LIMITED],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
