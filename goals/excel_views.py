@@ -108,12 +108,11 @@ def import_preview(request):
     limit = settings.UPLOAD_MAX_BYTES
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 1024 * 1024:
         # Refused before reading the body: a huge upload is never parsed.
-        form = ImportUploadForm(user=request.user)
-        form.add_error(
-            None,
-            f"ファイルが大きすぎます。{limit // 1024 // 1024}MB 以下のファイルにしてください。",
+        message = (
+            f"ファイルが大きすぎます。{limit // 1024 // 1024}MB 以下のファイルにしてください。"
         )
-        return _render(request, {"form": form}, status=413)
+        form = ImportUploadForm(user=request.user)
+        return _render(request, {"form": form, "form_errors": [message]}, status=413)
     _requested_target(request)
     form = ImportUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
@@ -165,11 +164,11 @@ def import_confirm(request):
             request.POST.get("payload", ""), salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE
         )
     except signing.SignatureExpired:
-        form.add_error(None, "確認画面の有効期限が切れました。もう一度ファイルを選んでください。")
-        return _render(request, {"form": form}, status=400)
+        message = "確認画面の有効期限が切れました。もう一度ファイルを選んでください。"
+        return _render(request, {"form": form, "form_errors": [message]}, status=400)
     except signing.BadSignature:
-        form.add_error(None, "確認の内容を読み取れませんでした。もう一度ファイルを選んでください。")
-        return _render(request, {"form": form}, status=400)
+        message = "確認の内容を読み取れませんでした。もう一度ファイルを選んでください。"
+        return _render(request, {"form": form, "form_errors": [message]}, status=400)
     if payload.get("user") != request.user.pk:
         raise PermissionDenied("ほかの人が確認した内容は読み込めません。")
     fiscal_year = get_object_or_404(FiscalYear, pk=payload["fiscal_year"])

@@ -909,6 +909,7 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
         position = anchor or (row, column)
         return cell_text(grid.get(position)), False
 
+    header_texts = _header_texts(ws, sheet.header_row)
     previous: ImportedItem | None = None
     for row in range(first_row, ws.max_row + 1):
         own = {}
@@ -928,7 +929,7 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
         if too_long:
             continue
         row_values = [grid.get((row, c)) for c in range(1, ws.max_column + 1)]
-        if _is_header_like(row_values):
+        if _is_header_like(row_values, header_texts):
             continue  # the header repeated at a page break (or its second line)
         if any(
             isinstance(v, str) and ("組織目標展開整理表" in v or _normal_label(v) == "作成日")
@@ -946,12 +947,26 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
         sheet.problem("見出しの下に実施項目がありません。")
 
 
-def _is_header_like(values) -> bool:
+def _header_texts(ws, header_row: int) -> set[str]:
+    """The header's labels as they may reappear at a page break: whole, without their
+    parenthesised line, or that line alone."""
+    texts = {_normal_label(label) for label in (*HEADER_LABELS.values(), *SHORT_LABELS.values())}
+    for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row, max_col=MAX_COLUMNS)):
+        normal = _normal_label(cell.value)
+        if normal:
+            main, _, rest = normal.partition("(")
+            texts |= {normal, main, f"({rest}" if rest else main}
+    texts |= {text.split("(", 1)[0] for text in list(texts)}
+    texts.discard("")
+    return texts
+
+
+def _is_header_like(values, header_texts: set[str]) -> bool:
     """The header repeated at a page break, or its parenthesised second line on a row of its
-    own: three labels, or nothing but labels and bracketed text."""
+    own: three of the header's labels, or nothing but labels and bracketed text."""
     texts = [_normal_label(value) for value in values if isinstance(value, str) and value.strip()]
-    labels = sum(1 for value in texts if header_key(value))
-    header_only = all(header_key(value) or re.fullmatch(r"\(.*\)", value) for value in texts)
+    labels = sum(1 for value in texts if value in header_texts)
+    header_only = all(value in header_texts or re.fullmatch(r"\(.*\)", value) for value in texts)
     return labels >= 3 or (len(texts) >= 2 and header_only)
 
 
