@@ -910,6 +910,7 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
         return cell_text(grid.get(position)), False
 
     header_texts = _header_texts(ws, sheet.header_row)
+    last_column = ws.max_column  # computed from every cell each time it is asked for
     previous: ImportedItem | None = None
     for row in range(first_row, ws.max_row + 1):
         own = {}
@@ -928,7 +929,7 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
             )
         if too_long:
             continue
-        row_values = [grid.get((row, c)) for c in range(1, ws.max_column + 1)]
+        row_values = [grid.get((row, c)) for c in range(1, last_column + 1)]
         if _is_header_like(row_values, header_texts):
             continue  # the header repeated at a page break (or its second line)
         if any(

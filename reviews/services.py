@@ -210,7 +210,12 @@ def reviews_import_achievement_lines(
         review.confirmed_at = review.confirmed_at or now
         review.confirmed_by = review.confirmed_by or confirmer
         try:
-            review.full_clean(validate_unique=False, validate_constraints=False)
+            # The related rows were just read; the model's own rules (clean) still apply.
+            review.full_clean(
+                exclude=["item", "section", "achievement_level", "confirmed_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             raise SheetImportError(
                 [f"{item.position + 1}行目: {message}" for message in error.messages]
