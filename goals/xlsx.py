@@ -318,7 +318,7 @@ def sheet_xlsx(sheet, kind: str = KIND_PLAN) -> tuple[str, str, bytes]:
         f"{sheet.fiscal_year.label}_組織目標展開整理表_"
         f"{_filename_part(sheet.department.name)}{kind_suffix}.xlsx"
     )
-    return filename, CONTENT_TYPE, _save(workbook)
+    return filename, CONTENT_TYPE, workbook_bytes(workbook)
 
 
 def _label(cell, value: str, *, align: str = "left"):
@@ -342,7 +342,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _save(workbook: Workbook) -> bytes:
+def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -451,7 +451,7 @@ def items_table_xlsx(rows: Iterable[tuple], *, title: str) -> tuple[str, str, by
             f"A{header_row}:{get_column_letter(len(TABLE_COLUMNS))}{header_row + count}"
         )
     filename = f"{_filename_part(title) or '実施項目一覧'}.xlsx"
-    return filename, CONTENT_TYPE, _save(workbook)
+    return filename, CONTENT_TYPE, workbook_bytes(workbook)
 
 
 # Import: reading a workbook ---------------------------------------------------------------------
@@ -627,7 +627,7 @@ def bullets_from_cell(value: str) -> tuple[list[str], bool]:
     return lines, False
 
 
-def _check_container(data: bytes, filename: str) -> None:
+def check_upload(data: bytes, filename: str) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if not data:
         raise WorkbookError("ファイルが空です（0バイト）。Excel で保存し直してから選んでください。")
@@ -706,7 +706,7 @@ def _find_header(ws) -> tuple[int, dict[str, int]] | None:
 def workbook_read(data: bytes, *, filename: str = "") -> ImportedSheet:
     """Read a sheet from .xlsx bytes. Raises WorkbookError when the file is unusable as a whole;
     everything else is collected as problems (which block the import) and warnings."""
-    _check_container(data, filename)
+    check_upload(data, filename)
     workbook = _open(data)
     found = None
     for ws in workbook.worksheets:
