@@ -21,6 +21,7 @@ string with Excel's quote prefix, so the text reads back exactly as typed.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import math
 import re
@@ -279,7 +280,7 @@ def sheet_xlsx(sheet, kind: str = KIND_PLAN) -> tuple[str, str, bytes]:
             cell.font = FONT
             cell.alignment = WRAP_CENTER if key in CENTERED_COLUMNS else WRAP_TOP
             if prose.get(key) and not bullets_from_cell(values[key])[1]:
-                prose_cells.append(cell.coordinate)
+                prose_cells.append(_prose_mark(cell.coordinate, values[key]))
             lines = _lines_needed(values[key], COLUMN_WIDTHS[key])
             if span > 1:
                 ws.merge_cells(
@@ -525,12 +526,13 @@ class ImportedSheet:
         return STATUS in self.columns
 
     def problem(self, message, row=None, key=None):
-        self.problems.append(self._locate(message, row, key))
+        self.problems.append(self.locate(message, row, key))
 
     def warning(self, message, row=None, key=None):
-        self.warnings.append(self._locate(message, row, key))
+        self.warnings.append(self.locate(message, row, key))
 
-    def _locate(self, message, row, key) -> Problem:
+    def locate(self, message, row, key) -> Problem:
+        """A Problem at `row`, in the column the header gave to `key` (a field such as TITLE)."""
         return Problem(
             message,
             row=row,
@@ -1012,12 +1014,12 @@ def _read_item(sheet, row, read, previous, prose_cells) -> ImportedItem | None:
     else:
         data.achievement, data.achievement_as_prose = bullets_from_cell(achievement)
         data.achievement_as_prose = data.achievement_as_prose or _exported_as_prose(
-            sheet, prose_cells, row, ACHIEVEMENT, achievement_covered, previous
+            sheet, prose_cells, row, ACHIEVEMENT, achievement_covered, achievement
         )
     method, method_covered = read(row, METHOD)
     data.method, data.method_as_prose = bullets_from_cell(method)
     data.method_as_prose = data.method_as_prose or _exported_as_prose(
-        sheet, prose_cells, row, METHOD, method_covered, previous
+        sheet, prose_cells, row, METHOD, method_covered, method
     )
     data.category = text.clean_line(" ".join(read(row, CATEGORY)[0].split()))
     data.deadline = text.clean_line(" ".join(read(row, DEADLINE)[0].split()))
@@ -1038,10 +1040,16 @@ def _read_item(sheet, row, read, previous, prose_cells) -> ImportedItem | None:
     return item
 
 
-def _exported_as_prose(sheet, prose_cells, row, key, covered, previous) -> bool:
+def _prose_mark(coordinate: str, value: str) -> str:
+    """A cell and a digest of its text: an edited or moved cell no longer matches."""
+    digest = hashlib.sha256(value.encode()).hexdigest()[:10]
+    return f"{coordinate}:{digest}"
+
+
+def _exported_as_prose(sheet, prose_cells, row, key, covered, value) -> bool:
     if not prose_cells or covered:
         return False
-    return f"{sheet.columns.get(key)}{row}" in prose_cells
+    return _prose_mark(f"{sheet.columns.get(key)}{row}", value) in prose_cells
 
 
 def _status_line(line: str, data: ItemData) -> tuple[str, str]:
@@ -1279,7 +1287,7 @@ class _ItemChecker:
         self._fields(item.data)
 
     def problem(self, message: str, key: str | None) -> None:
-        located = self.plan.imported._locate(message, self.item.row, key)
+        located = self.plan.imported.locate(message, self.item.row, key)
         self.row.problems.append(located)
         self.plan.problems.append(located)
 

@@ -1,8 +1,10 @@
 """Export → import gives back the same sheet, field for field."""
 
 import datetime
+import io
 
 import pytest
+from openpyxl import load_workbook
 
 from goals import xlsx
 from goals.models import Category, GoalItem, GoalItemSection, GoalSheet, SheetRevision, SheetSigner
@@ -88,3 +90,20 @@ def test_a_new_category_round_trips_when_created(city):
     imported = import_workbook(content, 2026, "市民部", create_missing=True)
     assert imported.items.get(number=3).category.name == "新しい分類"
     assert GoalItemSection.objects.filter(item__sheet=imported).exists()
+
+
+def test_prose_over_several_lines_comes_back_as_prose_unless_edited(city):
+    sheet = GoalSheet.objects.get(fiscal_year__year=2026, department__name="市民部")
+    item = sheet.items.get(number=2)
+    item.achievement = "一つ目の文です。\n二つ目の文です。"
+    item.achievement_as_prose = True
+    item.save()
+    _, _, content = xlsx.sheet_xlsx(sheet_with_content(pk=sheet.pk), "plan")
+    imported = xlsx.workbook_read(content)
+    assert imported.items[1].data.achievement_as_prose
+    assert imported.items[1].data.achievement == ["一つ目の文です。", "二つ目の文です。"]
+    # Typed over in Excel, the cell is read like any other: lines without marks are bullets.
+    workbook = load_workbook(io.BytesIO(content))
+    workbook.active["D7"] = "一つ目の文です。\n書き直した文です。"
+    edited = xlsx.workbook_read(xlsx.workbook_bytes(workbook))
+    assert not edited.items[1].data.achievement_as_prose
