@@ -1100,6 +1100,8 @@ class ImportPlan:
     rows: list[PlanRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Categories or sections the file names that are not registered (and not to be created).
+    unknown_names: bool = False
 
     @property
     def ok(self) -> bool:
@@ -1302,6 +1304,7 @@ class _ItemChecker:
             self.row.category_is_new = True
         else:
             self.problem(f"分類「{data.category}」は登録されていません。", CATEGORY)
+            self.plan.unknown_names = True
 
     def _sections(self, data: ItemData) -> None:
         resolved: list[str] = []
@@ -1321,6 +1324,7 @@ class _ItemChecker:
                 self.problem(
                     f"課「{name}」は{self.plan.department_name}に登録されていません。", CARRIERS
                 )
+                self.plan.unknown_names = True
                 continue
             if canonical not in resolved:
                 resolved.append(canonical)

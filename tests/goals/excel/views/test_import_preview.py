@@ -50,6 +50,7 @@ def test_problems_are_listed_by_row_and_column_and_block_the_confirmation(
     assert "6行目 G列（共通/課名）" in content
     assert "課「未来創造課」は市民部に登録されていません" in content
     assert 'name="payload"' not in content
+    assert "企画・政策担当に登録を依頼してください" in content
     assert "直したファイルを選ぶ" in content  # the form to upload the corrected file
     assert db_state() == before
 
