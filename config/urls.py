@@ -14,4 +14,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("sheets/", include("goals.urls")),
+    path("excel/", include("goals.excel_urls")),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from departments.models import Department, RoleAssignment, Section
+from departments.resources import DepartmentResource, SectionResource
+from goals.resources import CityImportExportMixin
 
 
 class SectionInline(admin.TabularInline):
@@ -11,7 +13,8 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(CityImportExportMixin, admin.ModelAdmin):
+    resource_classes = [DepartmentResource]
     list_display = ["name", "head_title", "display_order", "active_from", "active_until"]
     list_editable = ["display_order"]
     search_fields = ["name", "head_title"]
@@ -19,7 +22,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CityImportExportMixin, admin.ModelAdmin):
+    resource_classes = [SectionResource]
     list_display = [
         "name",
         "department",

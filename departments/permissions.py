@@ -240,3 +240,42 @@ def check_sheet_create(user, *, department, fiscal_year: int):
         raise Http404("部が見つかりません。")
     if not can_create_sheet(user, department=department, fiscal_year=fiscal_year):
         raise PermissionDenied("整理表を作成できるのは、その年度の部長です。")
+
+
+# Importing a sheet from a file (Excel) --------------------------------------------------------
+
+
+def can_import_sheet(user, *, department, fiscal_year: int) -> bool:
+    """Write a department's sheet of a year from a file: its head that year, planning staff
+    (for any department), administrators."""
+    roles = user_roles(user)
+    return (
+        roles.is_admin or roles.is_planning(fiscal_year) or roles.heads(department.pk, fiscal_year)
+    )
+
+
+def can_import_any_sheet(user) -> bool:
+    """Whether to offer the import at all (menu entry, upload page)."""
+    roles = user_roles(user)
+    return (
+        roles.is_admin
+        or roles.is_planning()
+        or any(departments for departments in roles.head_of.values())
+    )
+
+
+def can_replace_frozen_sheet(user, *, fiscal_year: int) -> bool:
+    """Replace a submitted or accepted sheet by an import: planning staff and administrators;
+    a department head imports over a sheet only while it is drafted or returned."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_sheet_import(user, *, department, fiscal_year: int):
+    """404 for a department the user cannot see, 403 where they may only read its sheets."""
+    if can_import_sheet(user, department=department, fiscal_year=fiscal_year):
+        return
+    roles = user_roles(user)
+    if roles.is_planning(fiscal_year) or roles.belongs_to(department.pk, fiscal_year):
+        raise PermissionDenied("この部の整理表を読み込む権限がありません（部長が行います）。")
+    raise Http404("部が見つかりません。")

@@ -13,6 +13,7 @@ from goals.models import (
     SheetSigner,
     SheetSnapshot,
 )
+from goals.resources import CategoryResource, CityImportExportMixin, GoalItemResource
 
 
 @admin.register(FiscalYear)
@@ -36,7 +37,8 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CityImportExportMixin, admin.ModelAdmin):
+    resource_classes = [CategoryResource]
     list_display = ["name", "display_order", "is_active", "item_count"]
     list_editable = ["display_order", "is_active"]
     search_fields = ["name"]
@@ -125,8 +127,11 @@ class GoalItemSectionInline(admin.TabularInline):
 
 
 @admin.register(GoalItem)
-class GoalItemAdmin(VisibleSheetsMixin, admin.ModelAdmin):
+class GoalItemAdmin(VisibleSheetsMixin, CityImportExportMixin, admin.ModelAdmin):
     sheet_path = "sheet__"
+    resource_classes = [GoalItemResource]
+    # Any user who may edit a sheet may import its items; each row is checked (see the resource).
+    import_requires_city_rights = False
     list_display = ["number", "short_title", "sheet", "category", "deadline", "carried_by"]
     list_display_links = ["short_title"]
     list_filter = [

@@ -541,3 +541,36 @@ def last_return(*, sheet: GoalSheet) -> ChangeLog | None:
         .order_by("-at", "-id")
         .first()
     )
+
+
+def fiscal_year_default_scales():
+    """(progress scale, achievement scale) a new fiscal year takes: the latest year's, else the
+    only ones registered; (None, None) when that cannot be decided."""
+    from goals.models import FiscalYear
+    from reviews.models import AchievementScale, ProgressScale
+
+    latest = FiscalYear.objects.select_related("progress_scale", "achievement_scale").first()
+    if latest is not None:
+        return latest.progress_scale, latest.achievement_scale
+    progress = list(ProgressScale.objects.all()[:2])
+    achievement = list(AchievementScale.objects.all()[:2])
+    if len(progress) == 1 and len(achievement) == 1:
+        return progress[0], achievement[0]
+    return None, None
+
+
+def import_targets_for(*, user):
+    """(fiscal years, departments) a user may import a sheet into, for the upload form."""
+    from departments.models import Department
+    from departments.permissions import user_roles
+    from goals.models import FiscalYear
+
+    roles = user_roles(user)
+    if roles.is_admin or roles.is_planning():
+        return FiscalYear.objects.all(), Department.objects.all()
+    years = [year for year, departments in roles.head_of.items() if departments]
+    headed = set().union(*roles.head_of.values()) if roles.head_of else set()
+    return (
+        FiscalYear.objects.filter(year__in=years),
+        Department.objects.filter(pk__in=headed),
+    )

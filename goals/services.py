@@ -1090,3 +1090,148 @@ def sheet_revise(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
         changes={"状態": status, "_version": [version, sheet.version]},
     )
     return sheet
+
+
+# Importing a city's own Excel sheet: what it names but the city has not registered yet ------
+
+
+def category_create(*, name: str, user=None) -> Category:
+    """A new 計画・方針等の分類, placed after the existing ones."""
+    last = Category.objects.order_by("-display_order").first()
+    category = Category(
+        name=text.clean_line(name), display_order=(last.display_order + 1) if last else 0
+    )
+    category.full_clean()
+    category.save()
+    changelog_record(
+        sheet=None,
+        target=category,
+        action="category.created",
+        user=user,
+        changes={"分類名": [None, category.name]},
+    )
+    return category
+
+
+def section_create(*, department: Department, name: str, user=None) -> Section:
+    last = department.sections.order_by("-display_order").first()
+    section = Section(
+        department=department,
+        name=text.clean_line(name),
+        chief_title=f"{text.clean_line(name)}長",
+        display_order=(last.display_order + 1) if last else 0,
+    )
+    section.full_clean()
+    section.save()
+    changelog_record(
+        sheet=None,
+        target=section,
+        action="section.created",
+        user=user,
+        changes={"課名": [None, f"{department.name} {section.name}"]},
+    )
+    return section
+
+
+def department_create(*, name: str, user=None) -> Department:
+    last = Department.objects.order_by("-display_order").first()
+    department = Department(
+        name=text.clean_line(name),
+        head_title=f"{text.clean_line(name)}長",
+        display_order=(last.display_order + 1) if last else 0,
+    )
+    department.full_clean()
+    department.save()
+    changelog_record(
+        sheet=None,
+        target=department,
+        action="department.created",
+        user=user,
+        changes={"部名": [None, department.name]},
+    )
+    return department
+
+
+def fiscal_year_create(*, year: int, user=None) -> FiscalYear:
+    """A fiscal year with the scales of the latest one (or the only ones registered)."""
+    from goals.selectors import fiscal_year_default_scales
+
+    progress_scale, achievement_scale = fiscal_year_default_scales()
+    if progress_scale is None or achievement_scale is None:
+        raise SheetImportError(
+            [f"{year}年度を作成できません。先に進捗状況と達成状況の尺度を登録してください。"]
+        )
+    fiscal_year = FiscalYear(
+        year=year, progress_scale=progress_scale, achievement_scale=achievement_scale
+    )
+    fiscal_year.full_clean()
+    fiscal_year.save()
+    changelog_record(
+        sheet=None,
+        target=fiscal_year,
+        action="fiscal_year.created",
+        user=user,
+        changes={"年度": [None, fiscal_year.label]},
+    )
+    return fiscal_year
+
+
+@transaction.atomic
+def sheet_import_with_vocabulary(
+    *,
+    fiscal_year: FiscalYear,
+    department: Department,
+    data: SheetData,
+    achievements: dict[int, list[tuple[str, str]]] | None = None,
+    new_categories: list[str] = (),
+    new_sections: list[str] = (),
+    replace: bool = False,
+    allow_frozen: bool = True,
+    expected_version: int | None = None,
+    check_version: bool = False,
+    user=None,
+) -> GoalSheet:
+    """An imported sheet, all or nothing: missing categories and sections are created, the
+    sheet is written through `sheet_import`, and a 達成状況 column becomes confirmed year-end
+    reviews.
+
+    `check_version`: the sheet must still be as the preview saw it (`expected_version`, None for
+    "no sheet yet"), so that a confirmation never overwrites a change made in between.
+    `allow_frozen`: whether a submitted or accepted sheet may be replaced.
+    """
+    # reviews.services imports this module; importing it here avoids the cycle.
+    from reviews.services import reviews_import_achievement_lines
+
+    existing = (
+        GoalSheet.objects.select_for_update()
+        .filter(fiscal_year=fiscal_year, department=department)
+        .first()
+    )
+    if check_version and (existing.version if existing else None) != expected_version:
+        raise SheetImportError(
+            [
+                "確認画面を表示した後に、この整理表が作成または更新されました。"
+                "もう一度ファイルを選んで確認してください。"
+            ]
+        )
+    if existing and replace and not allow_frozen and not existing.is_editable:
+        raise SheetImportError(
+            [
+                f"整理表は「{existing.get_status_display()}」のため置き換えられません。"
+                "差し戻された後に読み込んでください。"
+            ]
+        )
+    known_categories = set(Category.objects.values_list("name", flat=True))
+    for name in new_categories:
+        if name not in known_categories:
+            category_create(name=name, user=user)
+    known_sections = set(department.sections.values_list("name", flat=True))
+    for name in new_sections:
+        if name not in known_sections:
+            section_create(department=department, name=name, user=user)
+    sheet = sheet_import(
+        fiscal_year=fiscal_year, department=department, data=data, replace=replace, user=user
+    )
+    if achievements:
+        reviews_import_achievement_lines(sheet=sheet, achievements=achievements, user=user)
+    return sheet

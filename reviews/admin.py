@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from goals.admin import VisibleSheetsMixin
+from goals.resources import CityImportExportMixin
 from reviews.models import (
     AchievementLevel,
     AchievementScale,
@@ -8,6 +9,7 @@ from reviews.models import (
     ProgressScale,
     Review,
 )
+from reviews.resources import AchievementLevelResource, ProgressMarkResource, ReviewResource
 
 
 class ProgressMarkInline(admin.TabularInline):
@@ -32,9 +34,32 @@ class AchievementScaleAdmin(admin.ModelAdmin):
     inlines = [AchievementLevelInline]
 
 
+@admin.register(ProgressMark)
+class ProgressMarkAdmin(CityImportExportMixin, admin.ModelAdmin):
+    """The marks of every progress scale in one list, to import and export them as a table."""
+
+    resource_classes = [ProgressMarkResource]
+    list_display = ["symbol", "meaning", "scale", "position"]
+    list_filter = ["scale"]
+    list_select_related = ["scale"]
+
+
+@admin.register(AchievementLevel)
+class AchievementLevelAdmin(CityImportExportMixin, admin.ModelAdmin):
+    """The levels of every achievement scale in one list, to import and export them."""
+
+    resource_classes = [AchievementLevelResource]
+    list_display = ["label", "code", "scale", "position"]
+    list_filter = ["scale"]
+    list_select_related = ["scale"]
+
+
 @admin.register(Review)
-class ReviewAdmin(VisibleSheetsMixin, admin.ModelAdmin):
+class ReviewAdmin(VisibleSheetsMixin, CityImportExportMixin, admin.ModelAdmin):
     sheet_path = "item__sheet__"
+    resource_classes = [ReviewResource]
+    # Whoever may write a review may import it; each row is checked (see the resource).
+    import_requires_city_rights = False
     list_display = [
         "item_label",
         "sheet",

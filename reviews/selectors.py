@@ -35,3 +35,40 @@ def achievement_status_by_item(*, sheet) -> dict[int, list[str]]:
                 for review, label in zip(item_reviews, labels, strict=True)
             ]
     return statuses
+
+
+def item_review_rows(*, user, items) -> list[tuple]:
+    """(item, review) pairs for a flat table such as `goals.xlsx.items_table_xlsx`.
+
+    `items` is a queryset of items already narrowed to what the user may see (for instance
+    `GoalItem.objects.filter(sheets_visible_q(user, "sheet__"))` plus the search's filters).
+    Every review of an item the user may read comes in section order, mid-year before year-end;
+    an item without one gives (item, None). Four queries, whatever the number of rows.
+    """
+    from django.db.models import Prefetch
+
+    from departments.permissions import Access, review_access
+    from goals.models import GoalItemSection
+
+    items = items.select_related("sheet__fiscal_year", "sheet__department", "category")
+    items = items.prefetch_related(
+        Prefetch(
+            "carriers",
+            queryset=GoalItemSection.objects.select_related("section").order_by("position", "id"),
+        ),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related(
+                "section", "progress_mark", "achievement_level"
+            ).order_by("section__display_order", "section__name", "stage"),
+        ),
+    )
+    rows = []
+    for item in items:
+        readable = [
+            review
+            for review in item.reviews.all()
+            if review_access(user, item=item, section=review.section) is not Access.NONE
+        ]
+        rows += [(item, review) for review in readable] or [(item, None)]
+    return rows

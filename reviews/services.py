@@ -141,3 +141,97 @@ def reviews_import_achievements(
                 )
             )
     return reviews
+
+
+@transaction.atomic
+def reviews_import_achievement_lines(
+    *, sheet: GoalSheet, achievements: dict[int, list[tuple[str, str]]], user=None
+) -> list[Review]:
+    """The 達成状況 column of an imported sheet as confirmed year-end reviews, in bulk.
+
+    `achievements` maps an item's position to its lines: ("", phrase) gives the level to every
+    section carrying the item (the department's review for a 共通 item), (section name, phrase)
+    to that section only, ("部", phrase) to the department's review.
+    """
+    # Imported here so that this appended function leaves the module's header untouched.
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import AchievementScale
+
+    scale = AchievementScale.objects.prefetch_related("levels").get(
+        pk=sheet.fiscal_year.achievement_scale_id
+    )
+    items = {
+        item.position: item
+        for item in sheet.items.filter(position__in=list(achievements)).prefetch_related(
+            "carriers__section"
+        )
+    }
+    wanted: dict[tuple[int, int | None], tuple[GoalItem, object, AchievementLevel]] = {}
+    for position, lines in achievements.items():
+        item = items.get(position)
+        if item is None:
+            raise SheetImportError(
+                [f"{position + 1}行目: 達成状況に対応する実施項目がありません。"]
+            )
+        item.sheet = sheet
+        carriers = [carrier.section for carrier in item.carriers.all()]
+        for section_name, phrase in lines:
+            level = achievement_level_lookup(scale, phrase)
+            if level is None:
+                raise SheetImportError(
+                    [f"{position + 1}行目: 達成状況「{phrase}」は尺度（{scale}）にありません。"]
+                )
+            if section_name == "部":
+                targets = [None]
+            elif section_name:
+                targets = [section for section in carriers if section.name == section_name]
+                if not targets:
+                    raise SheetImportError(
+                        [f"{position + 1}行目: 課「{section_name}」はこの項目を担当していません。"]
+                    )
+            else:
+                targets = carriers or [None]
+            for section in targets:
+                wanted[(item.pk, section.pk if section else None)] = (item, section, level)
+    existing = {
+        (review.item_id, review.section_id): review
+        for review in Review.objects.filter(item__sheet=sheet, stage=Stage.YEAR_END)
+    }
+    now = timezone.now()
+    confirmer = user if user is not None and user.is_authenticated else None
+    created, updated = [], []
+    for key, (item, section, level) in wanted.items():
+        review = existing.get(key) or Review(item=item, section=section, stage=Stage.YEAR_END)
+        review.item = item
+        review.status = ReviewStatus.CONFIRMED
+        review.achievement_level = level
+        review.submitted_at = review.submitted_at or now
+        review.confirmed_at = review.confirmed_at or now
+        review.confirmed_by = review.confirmed_by or confirmer
+        try:
+            # The related rows were just read; the model's own rules (clean) still apply.
+            review.full_clean(
+                exclude=["item", "section", "achievement_level", "confirmed_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            raise SheetImportError(
+                [f"{item.position + 1}行目: {message}" for message in error.messages]
+            ) from error
+        (updated if review.pk else created).append(review)
+    Review.objects.bulk_create(created)
+    Review.objects.bulk_update(
+        updated,
+        ["status", "achievement_level", "submitted_at", "confirmed_at", "confirmed_by"],
+    )
+    if created or updated:
+        changelog_record(
+            sheet=sheet,
+            target=sheet,
+            action="reviews.achievements_imported",
+            user=user,
+            changes={"年度末確認（達成状況）": len(created) + len(updated)},
+        )
+    return created + updated

@@ -137,6 +137,25 @@ MATRIX: dict[str, Entry] = {
         expect=sheet_edit(302),
     ),
     "goals:sheet_history": Entry(SHEET, expect=department_a(reader=200)),
+    # Excel: the sheet as .xlsx, and the import (upload → preview → confirm).
+    "excel:sheet_xlsx": Entry(SHEET, expect=department_a(reader=200)),
+    "excel:import_upload": Entry(
+        query=lambda org: f"?sheet={org.sheet_a.pk}",
+        # Only heads and planning staff import at all (chiefs 403); another head 404 on A's sheet.
+        expect=department_a(reader=403, writer=200, planner=200) | {"chief_b": 403},
+    ),
+    "excel:import_preview": Entry(
+        method="post",
+        data=lambda org: {"department": org.dept_a.pk, "fiscal_year": org.fiscal_year.pk},
+        # No file chosen: the form comes back with its message (422).
+        expect=department_a(reader=403, writer=422, planner=422) | {"chief_b": 403},
+    ),
+    "excel:import_confirm": Entry(
+        method="post",
+        data=lambda org: {"payload": "forged"},
+        # A payload that was not signed by our preview is refused before anything is read.
+        expect=department_a(reader=403, writer=400, planner=400) | {"chief_b": 403, "head_b": 400},
+    ),
     "goals:snapshot_detail": Entry(
         lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)
     ),
