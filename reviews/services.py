@@ -208,7 +208,12 @@ class ReviewConflict(Exception):
         self.at = at
 
 
+def _normalised(name: str, value):
+    return value if name in _CHOICE_FIELDS else text.normalize_multiline(value or "")
+
+
 def _conflict(review: Review, values: dict[str, Any]) -> ReviewConflict:
+    values = {name: _normalised(name, values.get(name)) for name in review_fields(review.stage)}
     changes = [
         FieldChange(label=_label(name), saved=_shown(getattr(review, name)))
         for name in review_fields(review.stage)
@@ -286,17 +291,18 @@ def _write_review(
     before = {name: _shown(getattr(review, name)) for name in review_fields(stage)}
     status_before = review.get_status_display() if review.pk else ""
     for name in review_fields(stage):
-        value = values.get(name)
-        if name not in _CHOICE_FIELDS:
-            value = text.normalize_multiline(value or "")
-        setattr(review, name, value)
+        setattr(review, name, _normalised(name, values.get(name)))
     if submit:
         required = dict(_REQUIRED_TO_SUBMIT[stage])
         if stage == Stage.YEAR_END and item.target.strip():
             required["actual_value"] = (
                 "目標値に対する実績値を入力してください（この項目には目標値があります）。"
             )
-        missing = {name: message for name, message in required.items() if not values.get(name)}
+        missing = {
+            name: message
+            for name, message in required.items()
+            if not _shown(getattr(review, name)).strip()
+        }
         if missing:
             raise ValidationError(missing)
         review.status = ReviewStatus.SUBMITTED

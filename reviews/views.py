@@ -535,7 +535,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def fiscal_years(request: HttpRequest) -> HttpResponse:
     check_planning(request.user)
     years = selectors.fiscal_years_all()
-    return render(request, "reviews/fiscal_years.html", {"years": years})
+    template = _template(request, "reviews/fiscal_years.html", "year_list")
+    return render(request, template, {"years": years})
 
 
 @require_http_methods(["GET", "POST"])
