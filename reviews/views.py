@@ -435,18 +435,18 @@ def sheet_reviews(request: HttpRequest, sheet_pk: int) -> HttpResponse:
 # Planning staff: the dashboard, who has not filed, search, the years -------------------------
 
 
-def _dashboard_department(request, dashboard) -> Department | None:
+def _dashboard_department(request, departments: list[Department], sheets: set[int]):
+    """The department of the year-over-year charts: the one asked for, else the first with a
+    sheet this year."""
     raw = request.GET.get("department", "")
     if raw.isdigit():
-        for summary in dashboard.departments:
-            if summary.department.pk == int(raw):
-                return summary.department
-        department = Department.objects.filter(pk=int(raw)).first()
-        if department is not None:
-            return department
-    with_sheet = [summary for summary in dashboard.departments if summary.sheet is not None]
-    chosen = with_sheet or dashboard.departments
-    return chosen[0].department if chosen else None
+        chosen = next((d for d in departments if d.pk == int(raw)), None)
+        if chosen is None:
+            chosen = Department.objects.filter(pk=int(raw)).first()
+        if chosen is not None:
+            return chosen
+    with_sheet = [department for department in departments if department.pk in sheets]
+    return (with_sheet or departments or [None])[0]
 
 
 @require_GET
@@ -454,14 +454,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     check_planning(request.user)
     fiscal_year = _chosen_year(request)
     today = timezone.localdate()
-    data = selectors.dashboard(fiscal_year=fiscal_year, today=today)
-    department = _dashboard_department(request, data)
     context = {
         "fiscal_year": fiscal_year,
-        "years": selectors.fiscal_years_all(),
-        "data": data,
-        "department": department,
-        "departments": [summary.department for summary in data.departments],
         "today": today,
         "mid_year_deadline": fiscal_year.mid_year_deadline,
         "year_end_deadline": fiscal_year.year_end_deadline,
@@ -469,11 +463,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             stage: selectors.stage_window(fiscal_year, stage) for stage in selectors.STAGES
         },
     }
-    partial = "body"
     if request.htmx and request.htmx.target == "year-over-year":
+        # Only the department's charts change: skip the year's counts.
         partial = "year_over_year"
+        departments = list(selectors.departments_of_year(fiscal_year))
+        sheets = set(
+            GoalSheet.objects.filter(fiscal_year=fiscal_year).values_list(
+                "department_id", flat=True
+            )
+        )
     else:
+        partial = "body"
+        data = selectors.dashboard(fiscal_year=fiscal_year, today=today)
+        departments = [summary.department for summary in data.departments]
+        sheets = {summary.department.pk for summary in data.departments if summary.sheet}
+        context["data"] = data
+        context["years"] = selectors.fiscal_years_all()
         context["mark_chart"], context["level_chart"] = charts.distribution_charts(data)
+    department = _dashboard_department(request, departments, sheets)
+    context["departments"] = departments
+    context["department"] = department
     if department is not None:
         context["yoy_marks"], context["yoy_levels"] = charts.year_over_year_charts(
             department, selectors.department_years(department=department)
