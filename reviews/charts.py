@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from reviews.models import AchievementLevel, ProgressMark
 
-WIDTH = 760
-LABEL_WIDTH = 170
-TOTAL_WIDTH = 70
+WIDTH = 640
+LABEL_WIDTH = 130
+TOTAL_WIDTH = 56
 BAR_HEIGHT = 22
 GAP = 10
 TOP = 4

@@ -940,9 +940,11 @@ def search_excerpt(item: GoalItem, terms: list[str], *, width: int = 40) -> Exce
     if not terms:
         return None
     spellings = sorted(_spellings(terms[0]), key=len, reverse=True)
+    # The title is on the result already; an excerpt shows where else the word was found.
     texts = [
         (GoalItem._meta.get_field(name).verbose_name, getattr(item, name))
         for name in ITEM_TEXT_FIELDS
+        if name != "title"
     ]
     for review in item.reviews.all():
         who = review.section.name if review.section_id else "部"
@@ -1082,3 +1084,47 @@ def unfiled_reminder_text(
                 for fact in reviewer.facts
             ]
     return "\n".join(lines) + "\n"
+
+
+# For the sheet page (branch sheet-editor): every section's reviews beside each item -----------
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    reviewer: str  # 市民課, or 部 for a 共通 item's department review
+    stage: str
+    stage_label: str
+    status: str
+    status_label: str
+    mark: str  # ◎ ○ △ × (mid-year)
+    level: str  # B, or ほぼ達成した (year-end)
+
+
+def review_summaries_by_item(*, sheet: GoalSheet, user) -> dict[int, list[ReviewSummary]]:
+    """The reviews of a sheet's items that the user may read, per item id (one query).
+
+    Shared items list one entry per section, in the sections' order; drafts are left out (they
+    are their writer's until submitted).
+    """
+    reviews = (
+        Review.objects.filter(item__sheet=sheet)
+        .exclude(status=ReviewStatus.DRAFT)
+        .select_related("item__sheet__fiscal_year", "section", "progress_mark", "achievement_level")
+        .order_by("item_id", "stage", "section__display_order", "section__name")
+    )
+    summaries: dict[int, list[ReviewSummary]] = defaultdict(list)
+    for review in reviews:
+        if review_access(user, item=review.item, section=review.section) is Access.NONE:
+            continue
+        summaries[review.item_id].append(
+            ReviewSummary(
+                reviewer=review.section.name if review.section_id else "部",
+                stage=review.stage,
+                stage_label=review.get_stage_display(),
+                status=review.status,
+                status_label=review.get_status_display(),
+                mark=review.progress_mark.symbol if review.progress_mark_id else "",
+                level=review.achievement_level.short if review.achievement_level_id else "",
+            )
+        )
+    return dict(summaries)

@@ -256,7 +256,13 @@ def review_edit(
             )
     item = _item(item_pk)
     context = _review_context(
-        request, item=item, section=section, stage=stage, form=form, conflict=conflict
+        request,
+        item=item,
+        section=section,
+        stage=stage,
+        form=form,
+        conflict=conflict,
+        submitting=submitting,
     )
     if not context["editable"]:
         # The review became read-only meanwhile (submitted, confirmed, phase closed): show the

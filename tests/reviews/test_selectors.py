@@ -373,3 +373,26 @@ def test_due_facts_of_a_common_item_named_later(mid_year):
         (Stage.MID_YEAR, None, ReviewStatus.CONFIRMED),
         (Stage.YEAR_END, org.section_a2.pk, MISSING),
     }
+
+
+def test_review_summaries_for_the_sheet_page(mid_year, django_assert_num_queries):
+    org = mid_year
+    shared = factories.GoalItemFactory(
+        sheet=org.sheet_a, position=1, sections=[org.section_a1, org.section_a2]
+    )
+    make_review(shared, org.section_a1, status=ReviewStatus.SUBMITTED)
+    make_review(shared, org.section_a2, status=ReviewStatus.CONFIRMED)
+    make_review(org.item_a, org.section_a1)  # a draft: not shown
+    from departments.permissions import user_roles
+    from reviews.selectors import review_summaries_by_item
+
+    user_roles(org.head_a)
+    with django_assert_num_queries(1):
+        summaries = review_summaries_by_item(sheet=org.sheet_a, user=org.head_a)
+    assert [(s.reviewer, s.mark, s.status_label) for s in summaries[shared.pk]] == [
+        ("市民課", "○", "提出済み"),
+        ("経済課", "○", "確認済み"),
+    ]
+    assert org.item_a.pk not in summaries
+    chief = review_summaries_by_item(sheet=org.sheet_a, user=org.chief_a2)
+    assert [s.reviewer for s in chief[shared.pk]] == ["経済課"]
