@@ -266,7 +266,8 @@ def review_unwritable_reason(
 
 
 def _locked(**lookup) -> Review | None:
-    return Review.objects.select_for_update().filter(**lookup).first()
+    # No ordering: the default one joins the nullable section, which PostgreSQL cannot lock.
+    return Review.objects.select_for_update(of=("self",)).filter(**lookup).order_by().first()
 
 
 def _write_review(
@@ -555,13 +556,14 @@ def common_reviewer_assign(*, item: GoalItem, section: Section | None, user) -> 
         raise ValidationError(
             {"section": f"{fiscal_year.label}の{sheet.department.name}の課を選んでください。"}
         )
-    item = GoalItem.objects.select_for_update().get(pk=item.pk)
+    item = GoalItem.objects.select_for_update(of=("self",)).order_by().get(pk=item.pk)
     previous = item.common_reviewer_section
     if previous == section:
         return item
     previous_label = previous.name if previous else "部長"
     moving = []
-    for review in Review.objects.select_for_update().filter(item=item, section=previous):
+    locked = Review.objects.select_for_update(of=("self",)).order_by()
+    for review in locked.filter(item=item, section=previous):
         if review.status in (ReviewStatus.SUBMITTED, ReviewStatus.CONFIRMED):
             if stage_window(fiscal_year, review.stage) == OPEN:
                 raise ValidationError(
