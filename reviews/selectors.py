@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -17,6 +18,7 @@ from django.db.models import (
     Subquery,
     TextField,
     When,
+    Window,
 )
 from django.utils import timezone
 
@@ -854,10 +856,12 @@ def _spellings(term: str) -> set[str]:
 def _keyword_q(term: str) -> Q:
     item_q, review_q = Q(), Q()
     for spelling in _spellings(term):
+        # Kana and kanji have no case: a plain LIKE spares PostgreSQL an UPPER() of every text.
+        lookup = "icontains" if spelling.lower() != spelling.upper() else "contains"
         for name in ITEM_TEXT_FIELDS:
-            item_q |= Q(**{f"{name}__icontains": spelling})
+            item_q |= Q(**{f"{name}__{lookup}": spelling})
         for name in REVIEW_TEXT_FIELDS:
-            review_q |= Q(**{f"{name}__icontains": spelling})
+            review_q |= Q(**{f"{name}__{lookup}": spelling})
     return item_q | Q(Exists(Review.objects.filter(review_q, item=OuterRef("pk"))))
 
 
@@ -909,6 +913,29 @@ def review_search(*, user, filters: SearchFilters):
     return items.order_by(
         "-sheet__fiscal_year__year", "sheet__department__display_order", "position", "id"
     )
+
+
+def search_page(items, *, number: int, per_page: int):
+    """One page of results and the total.
+
+    The matching rows are read once, narrowly: one query returns the page's ids with the total
+    (a window count); a second loads those few items in full. A count and a page query would
+    each scan every text.
+    """
+    number = min(max(1, number), 1_000_000)  # a typed page number never overflows OFFSET
+    ids = items.annotate(result_total=Window(Count("pk"))).values_list("pk", "result_total")
+
+    def page_ids(number):
+        return list(ids[(number - 1) * per_page : number * per_page])
+
+    found = page_ids(number)
+    if not found and number > 1:  # past the last page: show the last one
+        number = max(1, -(-items.count() // per_page))
+        found = page_ids(number)
+    total = found[0][1] if found else 0
+    page = Paginator(range(total), per_page).page(number if found else 1)
+    page.object_list = list(search_results_prefetch(items.filter(pk__in=[pk for pk, _ in found])))
+    return page
 
 
 def search_results_prefetch(items):

@@ -6,7 +6,6 @@ read-only one a 403) and renders its page, or for an htmx request only the part 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -530,9 +529,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = form.filters()
         items = selectors.review_search(user=request.user, filters=filters)
-        paginator = Paginator(items, SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        page.object_list = list(selectors.search_results_prefetch(page.object_list))
+        raw_page = request.GET.get("page", "")
+        page = selectors.search_page(
+            items,
+            number=int(raw_page) if raw_page.isdigit() else 1,
+            per_page=SEARCH_PAGE_SIZE,
+        )
         for item in page.object_list:
             item.excerpt = selectors.search_excerpt(item, filters.terms)
     query = request.GET.copy()

@@ -55,6 +55,9 @@ def test_pages_of_fifty(data, client_for):
     assert "<strong>60件</strong>" in page and "1 / 2ページ" in page and "次へ" in page
     page = client.get(URL, {"q": "共通語", "page": 2}, **HTMX).content.decode()
     assert "51〜60件目" in page
+    for past_the_end in ("9", "9" * 40):
+        page = client.get(URL, {"q": "共通語", "page": past_the_end}).content.decode()
+        assert "51〜60件目" in page and "2 / 2ページ" in page
 
 
 @pytest.mark.parametrize("persona", ["head_a", "chief_a", "head_b"])
