@@ -1,10 +1,12 @@
 """Server-rendered charts: 100% stacked bars drawn as SVG by `templates/reviews/_stacked_bars.html`.
 
 Geometry is computed here; colours come from classes in `static/css/reviews.css` (no inline
-styles under the Content Security Policy). Each segment carries its count as text and the
-palette darkens with the scale's order, so that a chart still reads printed in black and white.
+styles under the Content Security Policy). Each segment carries its count as text, and the
+later bands of a scale are hatched as well as coloured, so that a chart printed in black and
+white (or read by someone who does not tell red from green) still tells the bands apart.
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 from reviews.models import AchievementLevel, ProgressMark
@@ -16,6 +18,9 @@ BAR_HEIGHT = 22
 GAP = 10
 TOP = 4
 PALETTE_SIZE = 6
+# Hatching by position in the scale: the bands whose colours turn to similar greys in print.
+HATCHES = {3: "diagonal", 4: "cross", 5: "dots"}
+_chart_ids = itertools.count(1)
 
 
 @dataclass
@@ -27,6 +32,7 @@ class Segment:
     css: str
     label: str
     text: str
+    hatch: str = ""
 
     @property
     def text_x(self) -> float:
@@ -53,6 +59,7 @@ class Bar:
 class LegendEntry:
     css: str
     label: str
+    hatch: str = ""
 
 
 @dataclass
@@ -75,6 +82,8 @@ class StackedBars:
     bar_height: int = BAR_HEIGHT
     total_x: int = WIDTH - 4
     notes: list[str] = field(default_factory=list)
+    # Unique per chart on a page: the ids of its hatching patterns.
+    uid: str = field(default_factory=lambda: f"chart{next(_chart_ids)}")
 
     @property
     def height(self) -> int:
@@ -103,6 +112,10 @@ class Category:
     @property
     def css(self) -> str:
         return f"chart-seg chart-seg--{self.palette}{min(self.position, PALETTE_SIZE - 1)}"
+
+    @property
+    def hatch(self) -> str:
+        return HATCHES.get(min(self.position, PALETTE_SIZE - 1), "")
 
 
 def mark_category(mark: ProgressMark, position: int) -> Category:
@@ -154,6 +167,7 @@ def stacked_bars(
                     css=category.css,
                     label=category.label,
                     text=text,
+                    hatch=category.hatch,
                 )
             )
             x += width
@@ -164,7 +178,10 @@ def stacked_bars(
 def legend_of(title: str, categories: list[Category]) -> LegendGroup:
     return LegendGroup(
         title=title,
-        entries=[LegendEntry(css=category.css, label=category.label) for category in categories],
+        entries=[
+            LegendEntry(css=category.css, label=category.label, hatch=category.hatch)
+            for category in categories
+        ],
     )
 
 

@@ -585,6 +585,16 @@ def common_reviewer_assign(*, item: GoalItem, section: Section | None, user) -> 
         review.version += 1
         review.full_clean()
         review.save(update_fields=["section", "version", "updated_at"])
+        changelog_record(
+            sheet=sheet,
+            target=review,
+            action="review.reviewer_changed",
+            user=user,
+            changes={
+                "記入する課": [previous_label, section.name if section else "部長"],
+                "版": [review.version - 1, review.version],
+            },
+        )
     changes: dict[str, Any] = {
         _item_label("common_reviewer_section"): [
             previous_label,

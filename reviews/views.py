@@ -174,11 +174,7 @@ def _review_context(request, *, item, section, stage, form=None, **extra) -> dic
         "form": form if editable else None,
         "can_reopen": window == selectors.CLOSED
         and can_reopen_reviews(request.user, fiscal_year.year)
-        and not (
-            slot.review is not None
-            and slot.review.reopened_at is not None
-            and slot.review.status != "confirmed"
-        ),
+        and not slot.is_reopened,
         "reopen_form": ReopenForm(),
         "can_confirm": can_confirm_reviews(request.user, item.sheet),
         "companion": slot.companion if stage == Stage.YEAR_END else None,

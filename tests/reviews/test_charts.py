@@ -36,3 +36,12 @@ def test_an_empty_row_has_no_segments_and_small_segments_no_text():
     assert chart.bars[0].segments == [] and chart.bars[0].total == 0
     assert chart.bars[1].segments[0].text == ""
     assert chart.height > chart.bars[1].y + chart.bar_height
+
+
+def test_later_bands_are_hatched_for_black_and_white_print():
+    chart = stacked_bars(
+        title="分布", rows=[("市全体", [(category(2), 1), (category(3), 1)])], legend=[]
+    )
+    assert [segment.hatch for segment in chart.bars[0].segments] == ["", "diagonal"]
+    other = stacked_bars(title="分布", rows=[], legend=[])
+    assert chart.uid != other.uid  # pattern ids stay unique on a page with several charts

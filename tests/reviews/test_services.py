@@ -354,6 +354,7 @@ def test_naming_a_section_moves_the_heads_draft_with_its_text(mid_year, common):
     assert started.section == org.section_a2 and started.first_half_status == "部長が書きかけた文"
     log = ChangeLog.objects.filter(action="item.common_reviewer_assigned").get()
     assert log.changes["共通項目の確認を担当する課"] == ["部長", "経済課"]
+    assert history(started)[-1].changes["記入する課"] == ["部長", "経済課"]
     common_reviewer_assign(item=common, section=None, user=org.head_a)
     started.refresh_from_db()
     assert started.section is None
