@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sheets/", include("goals.urls")),
     path("excel/", include("goals.excel_urls")),
+    path("reviews/", include("reviews.urls")),
 ]

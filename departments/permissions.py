@@ -279,3 +279,28 @@ def check_sheet_import(user, *, department, fiscal_year: int):
     if roles.is_planning(fiscal_year) or roles.belongs_to(department.pk, fiscal_year):
         raise PermissionDenied("この部の整理表を読み込む権限がありません（部長が行います）。")
     raise Http404("部が見つかりません。")
+
+
+def can_assign_common_reviewer(user, sheet) -> bool:
+    """Name the section that files a 共通 item's reviews: the department head of that year."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.heads(sheet.department_id, sheet.fiscal_year.year)
+
+
+def check_common_reviewer_assignment(user, sheet):
+    if not can_assign_common_reviewer(user, sheet):
+        if sheet_access(user, sheet) is Access.NONE:
+            raise Http404("整理表が見つかりません。")
+        raise PermissionDenied("共通項目の確認の担当は部長が決めます。")
+
+
+def can_reopen_reviews(user, fiscal_year: int) -> bool:
+    """Let a review be filed after its stage closed: planning staff (or an admin)."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_review_reopen(user, *, item, section):
+    check_review(user, item=item, section=section)
+    if not can_reopen_reviews(user, item.sheet.fiscal_year.year):
+        raise PermissionDenied("受付の終わった確認の再開は企画・政策担当が行います。")

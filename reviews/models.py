@@ -168,6 +168,17 @@ class Review(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when planning staff reopen a review after its stage's phase has closed: its writer may
+    # then file it late; confirming it ends the exception.
+    reopened_at = models.DateTimeField("再開日時", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="再開した人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     version = models.PositiveIntegerField("版", default=1)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)

@@ -79,6 +79,53 @@ def with_signer(org):
     org.signer = SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
 
 
+def mid_year(org):
+    org.fiscal_year.phase = "mid_year"
+    org.fiscal_year.save()
+
+
+def submitted_review(org):
+    """市民課's mid-year review of item A, submitted and waiting for the head."""
+    from reviews.models import Review, ReviewStatus
+
+    mid_year(org)
+    mark = org.fiscal_year.progress_scale.marks.first()
+    org.review = Review.objects.create(
+        item=org.item_a,
+        section=org.section_a1,
+        stage="mid_year",
+        status=ReviewStatus.SUBMITTED,
+        progress_mark=mark,
+        first_half_status="上半期の状況",
+        second_half_plan="下半期の予定",
+    )
+
+
+def common_item(org):
+    from tests import factories
+
+    org.common_item = factories.GoalItemFactory(sheet=org.sheet_a, position=5, is_common=True)
+
+
+def planning_only(status) -> dict:
+    """Planning staff's pages (dashboard, search, years): 403 for everyone else."""
+    return dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "planner": status, "admin": status}
+
+
+def section_a1_review(*, writer, head, reader, other_section=404) -> dict:
+    """The review of item A by 市民課: its chief writes, the head and planning read."""
+    return {
+        "anonymous": LOGIN,
+        "planner": reader,
+        "head_a": head,
+        "head_b": 404,
+        "chief_a": writer,
+        "chief_a2": other_section,
+        "chief_b": 404,
+        "admin": writer,
+    }
+
+
 SHEET = lambda org: [org.sheet_a.pk]  # noqa: E731
 ITEM = lambda org: [org.sheet_a.pk, org.item_a.pk]  # noqa: E731
 SIGNER = lambda org: [org.sheet_a.pk, org.signer.pk]  # noqa: E731
@@ -155,6 +202,46 @@ MATRIX: dict[str, Entry] = {
         data=lambda org: {"payload": "forged"},
         # A payload that was not signed by our preview is refused before anything is read.
         expect=department_a(reader=403, writer=400, planner=400) | {"chief_b": 403, "head_b": 400},
+    ),
+    # Reviews (中間確認・年度末確認): filed by the section, confirmed by the head.
+    "reviews:my_reviews": Entry(expect=everyone(200)),
+    "reviews:review_edit": Entry(
+        lambda org: [org.item_a.pk, "mid_year", org.section_a1.pk],
+        setup=mid_year,
+        expect=section_a1_review(writer=200, head=200, reader=200),
+    ),
+    "reviews:review_reopen": Entry(
+        lambda org: [org.item_a.pk, "mid_year", org.section_a1.pk],
+        method="post",
+        setup=mid_year,
+        expect=section_a1_review(writer=403, head=403, reader=302) | {"admin": 302},
+    ),
+    "reviews:common_reviewer": Entry(
+        lambda org: [org.common_item.pk],
+        method="post",
+        setup=common_item,
+        data=lambda org: {"section": org.section_a1.pk},
+        expect=sheet_edit(302),
+    ),
+    "reviews:review_confirm": Entry(
+        lambda org: [org.review.pk],
+        method="post",
+        setup=submitted_review,
+        data=lambda org: {"version": org.review.version},
+        expect=section_a1_review(writer=403, head=302, reader=403) | {"admin": 302},
+    ),
+    "reviews:review_return": Entry(
+        lambda org: [org.review.pk],
+        setup=submitted_review,
+        expect=section_a1_review(writer=403, head=200, reader=403) | {"admin": 200},
+    ),
+    "reviews:sheet_reviews": Entry(SHEET, expect=department_a(reader=200)),
+    "reviews:dashboard": Entry(expect=planning_only(200)),
+    "reviews:unfiled": Entry(expect=planning_only(200)),
+    "reviews:search": Entry(expect=planning_only(200)),
+    "reviews:fiscal_years": Entry(expect=planning_only(200)),
+    "reviews:fiscal_year_edit": Entry(
+        lambda org: [org.fiscal_year.year], expect=planning_only(200)
     ),
     "goals:snapshot_detail": Entry(
         lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)

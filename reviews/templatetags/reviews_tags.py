@@ -1,0 +1,81 @@
+"""{% load reviews_tags %}: links and small labels of the review pages."""
+
+import datetime
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from departments.permissions import can_administer_city, user_roles
+from goals.wareki import wareki_date
+
+register = template.Library()
+
+
+@register.simple_tag
+def item_sheet_url(item) -> str:
+    """Where an item lives: its row on the sheet page (branch sheet-editor, `goals:sheet_detail`),
+    or, until that page exists, its row on the sheet's review overview."""
+    anchor = f"#item-{item.pk}"
+    try:
+        return reverse("goals:sheet_detail", args=[item.sheet_id]) + anchor
+    except NoReverseMatch:
+        return reverse("reviews:sheet_reviews", args=[item.sheet_id]) + anchor
+
+
+@register.simple_tag
+def review_url(slot) -> str:
+    return reverse("reviews:review_edit", args=slot.url_args)
+
+
+@register.filter
+def is_planning(user) -> bool:
+    """Planning staff (or an admin): the dashboard, search and years appear in the menu."""
+    return can_administer_city(user)
+
+
+@register.filter
+def files_reviews(user) -> bool:
+    """Heads and chiefs of any year: My reviews appears in the menu."""
+    roles = user_roles(user)
+    return bool(roles.head_of or roles.chief_of)
+
+
+@register.filter
+def days_left(deadline) -> str:
+    """（あと9日） / （今日まで） / （3日過ぎています） beside a deadline."""
+    if not isinstance(deadline, datetime.date):
+        return ""
+    days = (deadline - timezone.localdate()).days
+    if days > 0:
+        return f"（あと{days}日）"
+    if days == 0:
+        return "（今日まで）"
+    return f"（{-days}日過ぎています）"
+
+
+@register.simple_tag
+def review_reopen_url(slot) -> str:
+    return reverse("reviews:review_reopen", args=slot.url_args)
+
+
+@register.filter
+def as_wareki(value) -> str:
+    """A date, or a date typed in a form (2026-11-30), in 和暦; anything else: nothing."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return ""
+    if isinstance(value, datetime.date):
+        return wareki_date(value)
+    return ""
+
+
+@register.filter
+def wareki_datetime(value) -> str:
+    """An aware datetime in local time: 令和8年11月21日 13:55."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    local = timezone.localtime(value)
+    return f"{wareki_date(local.date())} {local:%H:%M}"
