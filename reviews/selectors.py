@@ -35,3 +35,11 @@ def achievement_status_by_item(*, sheet) -> dict[int, list[str]]:
                 for review, label in zip(item_reviews, labels, strict=True)
             ]
     return statuses
+
+
+def reviews_of_sheet(*, sheet, stage: str) -> dict[tuple[int, int | None], Review]:
+    """A sheet's reviews at one stage keyed by (item id, section id or None), in one query."""
+    reviews = Review.objects.filter(item__sheet=sheet, stage=stage).select_related(
+        "progress_mark", "achievement_level"
+    )
+    return {(review.item_id, review.section_id): review for review in reviews}
