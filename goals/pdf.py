@@ -43,6 +43,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from departments.models import Section
+from goals import pdf_worker
 from goals.models import FiscalYear, GoalSheet, PrintKind
 from goals.selectors import COMMON_LABEL, sheet_date_line, sheet_rows, sheet_with_content
 from goals.wareki import wareki_date
@@ -710,40 +711,45 @@ def render_to_cache(html: str, path: str) -> None:
     _write_atomically(Path(path), render_pdf(html))
 
 
-def _worker_setup() -> None:
-    """A worker process: Django's settings and apps (for the static files), no database use."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 def render_processes() -> int:
     configured = getattr(settings, "PDF_RENDER_PROCESSES", 0)
     return configured if configured > 0 else os.cpu_count() or 1
 
 
 def _render_missing(parts: list[BundlePart], progress: Progress) -> None:
-    """Render the parts not in the cache, side by side in worker processes when it pays."""
+    """Render the parts not in the cache: here, and side by side in worker processes when
+    there is more than one core and enough to do."""
     total = len(parts)
     missing = [part for part in parts if not part.path.exists()]
     done = total - len(missing)
-    progress("部ごとに描画しています", done, total)
-    processes = min(render_processes(), len(missing))
-    if processes <= 1:
+    stage = "部ごとに描画しています"
+    progress(stage, done, total)
+    workers = min(render_processes() - 1, len(missing) - 1)  # this process renders too
+    if workers < 1:
         for part in missing:
             render_to_cache(part.html, str(part.path))
             done += 1
-            progress("部ごとに描画しています", done, total)
+            progress(stage, done, total)
         return
-    # Spawned workers share nothing with this process (no database connection, no threads).
+    # Spawned workers share nothing with this process: no database connection, no threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_setup) as pool:
-        futures = [pool.submit(render_to_cache, part.html, str(part.path)) for part in missing]
-        for future in as_completed(futures):
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=pdf_worker.setup) as pool:
+        queued = [
+            (part, pool.submit(pdf_worker.render_to_cache, part.html, str(part.path)))
+            for part in missing
+        ]
+        # While the workers start and take parts from the front, this process takes them from
+        # the back, as long as no worker has picked them up.
+        for part, future in reversed(queued):
+            if not future.cancel():
+                break
+            render_to_cache(part.html, str(part.path))
+            done += 1
+            progress(stage, done, total)
+        for future in as_completed(f for _, f in queued if not f.cancelled()):
             future.result()
             done += 1
-            progress("部ごとに描画しています", done, total)
+            progress(stage, done, total)
 
 
 def city_sheets(fiscal_year: FiscalYear):
@@ -811,15 +817,15 @@ def city_pdf(
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     front_pages = len(writer.pages)
-    writer.add_outline_item("表紙", 0)
+    writer.add_outline_item(title="表紙", page_number=0)
     if front_pages > 1:
-        writer.add_outline_item("目次", 1)
+        writer.add_outline_item(title="目次", page_number=1)
     for part in parts:
         first = len(writer.pages)
         writer.append(PdfReader(part.path), import_outline=False)
         for offset in range(part.pages):
             writer.pages[first + offset].merge_page(stamps[part.start_page - 1 + offset])
-        writer.add_outline_item(part.sheet.department.name, first)
+        writer.add_outline_item(title=part.sheet.department.name, page_number=first)
     writer.set_page_label(0, 0, prefix="表紙")
     if front_pages > 1:
         writer.set_page_label(1, front_pages - 1, prefix="目次")
