@@ -45,7 +45,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from departments.models import Section
 from goals import pdf_worker
 from goals.models import FiscalYear, GoalSheet, PrintKind
-from goals.selectors import COMMON_LABEL, sheet_date_line, sheet_rows, sheet_with_content
+from goals.selectors import (
+    COMMON_LABEL,
+    sheet_date_line,
+    sheet_rows,
+    sheet_with_content,
+    sheets_with_content,
+)
 from goals.wareki import wareki_date
 from reviews.models import ReviewStatus, Stage
 from reviews.selectors import achievement_status_by_item, reviews_of_sheet
@@ -204,13 +210,15 @@ def width_for(texts: Iterable[str], *, low: float, high: float, pt: float = BODY
     return round(min(high, max(low, widest * pt * PT_TO_MM + CELL_PADDING_MM)), 1)
 
 
-_BREAK_AFTER = re.compile(r"(?<=年)(?=.)|(?=[（(])")
+# Where a long value may break: after the year of a date, before a parenthesis.
+_BREAK_POINTS = re.compile(r"(?<=年)(?=[0-9０-９])|(?<=\S)(?=[（(])")
 
 
 def unbreakable_chunks(text: str) -> list[str]:
     """Pieces printed without a line break inside: `令和8年12月25日` → 令和8年 / 12月25日,
-    `ほとんど未達成だった(達成率80～50%)` → ほとんど未達成だった / (達成率80～50%)."""
-    return [chunk for chunk in _BREAK_AFTER.split(text or "") if chunk]
+    `ほとんど未達成だった(達成率80～50%)` → ほとんど未達成だった / (達成率80～50%);
+    `年度末` and `12月` stay whole."""
+    return [chunk for chunk in _BREAK_POINTS.split(text or "") if chunk]
 
 
 _HANGING_MARK = re.compile(r"^[・･●○◯■□◆◇▪※\-‐－*＊①-⑳㉑-㉟]|^[(（][0-9０-９一-十]+[)）]")
@@ -454,9 +462,12 @@ def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
             title_anchor = index
         for section in review_sections(item, sections):
             review = reviews.get((item.pk, section.pk if section else None))
-            carrier = section.name if section else COMMON_LABEL
-            if item.is_common and section is not None:
+            if section is None:
+                carrier = COMMON_LABEL if item.is_common else ""
+            elif item.is_common:
                 carrier = f"{COMMON_LABEL}（{section.name}）"
+            else:
+                carrier = section.name
             rows.append(
                 StatusRow(
                     item_id=item.pk,
@@ -605,10 +616,11 @@ def _section_columns(pages: list[SectionPage]) -> list[Column]:
         ("評価の\n視点", None),
         ("課題と対応", None),
     ]
-    weights = {"指標": narrow, "目標値": narrow, "目標値に\n対する\n実績値": narrow}
-    weights["評価の\n視点"] = narrow
+    narrow_labels = {"指標", "目標値", "目標値に\n対する\n実績値", "評価の\n視点"}
     fixed = sum(width for _, width in spec if width is not None)
-    flexible = {label: weights.get(label, wide) for label, width in spec if width is None}
+    flexible = {
+        label: narrow if label in narrow_labels else wide for label, width in spec if width is None
+    }
     unit = (A3_LANDSCAPE_WIDTH_MM - fixed) / sum(flexible.values())
     return [
         Column(label, width if width is not None else round(unit * flexible[label], 1))
@@ -771,16 +783,6 @@ def _render_missing(parts: list[BundlePart], progress: Progress) -> None:
             progress(stage, done, total)
 
 
-def city_sheets(fiscal_year: FiscalYear):
-    """Every department's sheet of the year, in the departments' order, with their content."""
-    return [
-        sheet_with_content(pk=pk)
-        for pk in GoalSheet.objects.filter(fiscal_year=fiscal_year)
-        .order_by("department__display_order", "department__name")
-        .values_list("pk", flat=True)
-    ]
-
-
 def city_filename(fiscal_year: FiscalYear, kind: str) -> str:
     parts = [fiscal_year.label, "組織目標展開整理表"]
     parts += {PrintKind.YEAR_END: ["達成状況"], PrintKind.MID_YEAR: ["中間確認"]}.get(kind, [])
@@ -813,7 +815,7 @@ def city_pdf(
     """Every department's sheet of a year in one PDF: cover, table of contents with page numbers,
     the departments with page numbers running through, and a bookmark per department."""
     progress = progress or _no_progress
-    sheets = city_sheets(fiscal_year)
+    sheets = sheets_with_content(fiscal_year=fiscal_year)
     if not sheets:
         raise PdfRenderError(f"{fiscal_year.label}の整理表はまだありません。")
     progress("部ごとの内容を準備しています", 0, len(sheets))
@@ -824,10 +826,12 @@ def city_pdf(
     _render_missing(parts, progress)
 
     progress("表紙・目次を付けてまとめています", len(parts), len(parts))
+    readers = []
     number = 1
     for part in parts:
         os.utime(part.path)  # recently used: kept when old renderings are cleared
-        part.pages = page_count(part.path)
+        readers.append(PdfReader(part.path))
+        part.pages = len(readers[-1].pages)
         part.start_page, number = number, number + part.pages
     body_pages = number - 1
     front = render_pdf(_front_matter_html(fiscal_year, kind, parts, timezone.localdate()))
@@ -839,9 +843,9 @@ def city_pdf(
     writer.add_outline_item(title="表紙", page_number=0)
     if front_pages > 1:
         writer.add_outline_item(title="目次", page_number=1)
-    for part in parts:
+    for part, reader in zip(parts, readers, strict=True):
         first = len(writer.pages)
-        writer.append(PdfReader(part.path), import_outline=False)
+        writer.append(reader, import_outline=False)
         for offset in range(part.pages):
             writer.pages[first + offset].merge_page(stamps[part.start_page - 1 + offset])
         writer.add_outline_item(title=part.sheet.department.name, page_number=first)
@@ -856,7 +860,7 @@ def city_pdf(
             "/Creator": "組織目標",
         }
     )
-    writer._root_object[NameObject("/Lang")] = TextStringObject("ja")
+    writer.root_object[NameObject("/Lang")] = TextStringObject("ja")
     writer.page_mode = "/UseOutlines"
     output = io.BytesIO()
     writer.write(output)

@@ -6,9 +6,12 @@ import re
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from goals import pdf
 from goals.models import FiscalYear, GoalItem, SheetStatus
+from goals.selectors import sheets_with_content
 from tests import factories
 from tests.goals.pdf.pdfcheck import in_order, outline_titles, pages_text, reader, squeeze, text
 
@@ -130,3 +133,18 @@ def test_old_cached_renderings_are_pruned(city):
     assert not old.exists()
     assert all(path.exists() for path in recent)
     assert FiscalYear.objects.filter(pk=city.pk).exists()
+
+
+def test_reading_the_departments_does_not_grow_with_them(city):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            for sheet in sheets_with_content(fiscal_year=city):
+                pdf.sheet_html(sheet, "plan", bundled=True)
+        return len(context)
+
+    three = queries()
+    for number in range(3):
+        department = factories.DepartmentFactory(name=f"追加{number}部", display_order=20 + number)
+        sheet = factories.GoalSheetFactory(fiscal_year=city, department=department)
+        factories.GoalItemFactory(sheet=sheet, position=0)
+    assert queries() == three
