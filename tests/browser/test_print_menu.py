@@ -62,7 +62,8 @@ def test_progress_is_followed_until_the_download_appears(page, login, org):
     login("planner")
     page.goto(f"{page.live_server_url}/print/")
     box = page.locator("#bundle-year_end")
-    expect(box.get_by_text("部ごとに描画しています（1 / 2 部）")).to_be_visible()
+    expect(box.get_by_text("作成中：部ごとに描画しています")).to_be_visible()
+    expect(box.get_by_text("1 / 2 部")).to_be_visible()
     expect(box.locator("progress")).to_have_attribute("value", "50")
 
     CityPdfJob.objects.filter(pk=job.pk).update(status=CityPdfJob.Status.DONE, page_count=9)

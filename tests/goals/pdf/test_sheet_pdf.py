@@ -5,6 +5,7 @@ import pytest
 from goals import pdf
 from goals.models import GoalItem
 from goals.selectors import sheet_with_content
+from tests import factories
 from tests.goals.pdf.pdfcheck import (
     count_token,
     fonts,
@@ -210,3 +211,20 @@ def test_a_single_sheet_has_its_title_as_bookmark(shimin):
     _, _, data = pdf.sheet_pdf(shimin)
 
     assert outline_titles(data) == ["令和8年度 組織目標展開整理表（部の組織目標）"]
+
+
+def test_a_row_taller_than_a_page_is_split_not_lost(org):
+    item = org.item_a
+    item.method = "\n".join(f"非常に長い方法の説明その{n}。" * 4 for n in range(1, 61))
+    item.save()
+    factories.GoalItemFactory(sheet=org.sheet_a, position=1, title="次の項目")
+
+    _, _, data = pdf.sheet_pdf(org.sheet_a)
+
+    pages = pages_text(data)
+    assert len(pages) >= 2
+    flat = squeeze(text(data))
+    assert in_order(flat, [f"・非常に長い方法の説明その{n}。" for n in range(1, 61)])
+    assert "次の項目" in flat
+    for page in pages:
+        assert in_order(squeeze(page), HEADER)
