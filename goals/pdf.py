@@ -479,7 +479,7 @@ def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
                     mark=review.progress_mark.symbol if review and review.progress_mark else "",
                     first_half=paragraphs(review.first_half_status) if review else [],
                     second_half=paragraphs(review.second_half_plan) if review else [],
-                    pending=_pending(review),
+                    pending=_pending(review) if review else "（未記入）",
                 )
             )
     _spans(rows, lambda row: row.number, "number_span")

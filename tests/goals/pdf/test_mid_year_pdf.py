@@ -31,6 +31,8 @@ def test_mid_year_prints_marks_and_both_halves(demo):
             "旧庁舎用地利活用による",
             "△",
             "（作成中）",
+            "戸籍への振り仮名追加について",
+            "（未記入）",  # no review filed yet
         ],
     )
     items = list(shimin.items.order_by("position"))
