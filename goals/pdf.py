@@ -835,7 +835,11 @@ def city_pdf(
         part.start_page, number = number, number + part.pages
     body_pages = number - 1
     front = render_pdf(_front_matter_html(fiscal_year, kind, parts, timezone.localdate()))
-    stamps = PdfReader(io.BytesIO(render_pdf(_page_stamps_html(body_pages)))).pages
+    stamps_html = _page_stamps_html(body_pages)
+    stamps_path = cache_path(stamps_html)  # the same for every bundle of that length
+    if not stamps_path.exists():
+        render_to_cache(stamps_html, str(stamps_path))
+    stamps = PdfReader(stamps_path).pages
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)

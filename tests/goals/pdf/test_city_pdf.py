@@ -69,7 +69,7 @@ def test_contents_give_each_department_its_first_page(city):
 
 def test_unchanged_departments_reuse_their_rendering(city, monkeypatch):
     pdf.city_pdf(city)
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
     rendered = []
     real = pdf.render_to_cache
     monkeypatch.setattr(pdf, "render_to_cache", lambda html, path: rendered.append(path))
@@ -93,7 +93,7 @@ def test_departments_render_side_by_side_in_worker_processes(city, settings):
     _, _, data = pdf.city_pdf(city)
 
     assert outline_titles(data) == ["表紙", "目次", "市民部", "福祉部", "合同部"]
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
     assert "まとめて進める第一の取組" in squeeze(text(data))
 
 
