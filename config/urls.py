@@ -16,4 +16,5 @@ urlpatterns = [
     path("sheets/", include("goals.urls")),
     path("excel/", include("goals.excel_urls")),
     path("reviews/", include("reviews.urls")),
+    path("print/", include("goals.print_urls")),
 ]

@@ -304,3 +304,57 @@ def check_review_reopen(user, *, item, section):
     check_review(user, item=item, section=section)
     if not can_reopen_reviews(user, item.sheet.fiscal_year.year):
         raise PermissionDenied("受付の終わった確認の再開は企画・政策担当が行います。")
+
+
+@dataclass(frozen=True)
+class _AnyItemOf:
+    """Any item of this sheet: `review_access` reads nothing of an item but its sheet."""
+
+    sheet: object
+
+
+def section_sheet_access(user, *, sheet, section) -> Access:
+    """A section's review sheet (課の実行計画・中間確認・年度末確認): what its reviews allow.
+
+    A section of another department is NONE, whatever the user's roles.
+    """
+    if section.department_id != sheet.department_id:
+        return Access.NONE
+    return review_access(user, item=_AnyItemOf(sheet), section=section)
+
+
+def check_section_sheet(user, *, sheet, section) -> Access:
+    access = section_sheet_access(user, sheet=sheet, section=section)
+    if access is Access.NONE:
+        raise Http404("課のシートが見つかりません。")
+    return access
+
+
+def can_read_all_reviews(user, sheet, sections) -> bool:
+    """Every review of the sheet, each section's and the department's own (共通 items)."""
+    if review_access(user, item=_AnyItemOf(sheet), section=None) is Access.NONE:
+        return False
+    return all(
+        section_sheet_access(user, sheet=sheet, section=section) >= Access.READ
+        for section in sections
+    )
+
+
+def check_sheet_reviews(user, sheet, sections):
+    """Print a sheet with every section's reviews in it (the mid-year status sheet)."""
+    check_sheet(user, sheet)
+    if not can_read_all_reviews(user, sheet, sections):
+        raise PermissionDenied(
+            "各課の中間確認をまとめた一覧は、部長と企画・政策担当が印刷できます。"
+        )
+
+
+def can_print_city(user, fiscal_year: int | None = None) -> bool:
+    """The print menu and the whole city's PDF: planning staff and administrators."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_print_city(user, fiscal_year: int | None = None):
+    if not can_print_city(user, fiscal_year):
+        raise PermissionDenied("印刷メニューは企画・政策担当が使います。")

@@ -412,3 +412,71 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+# Printing (branch pdf) ----------------------------------------------------------------------
+
+
+class PrintKind(models.TextChoices):
+    """What a department's sheet is printed as."""
+
+    PLAN = "plan", "組織目標展開整理表"
+    YEAR_END = "year_end", "組織目標展開整理表（達成状況）"
+    MID_YEAR = "mid_year", "中間確認"
+
+
+class CityPdfJob(models.Model):
+    """The whole city's PDF of a year, built in the background with its progress shown."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "順番待ち"
+        RUNNING = "running", "作成中"
+        DONE = "done", "完了"
+        FAILED = "failed", "失敗"
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name="年度", on_delete=models.CASCADE, related_name="city_pdf_jobs"
+    )
+    kind = models.CharField("種類", max_length=20, choices=PrintKind.choices)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="依頼した人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stage = models.CharField("進行中の作業", max_length=100, blank=True)
+    departments_done = models.PositiveSmallIntegerField("描画済みの部", default=0)
+    departments_total = models.PositiveSmallIntegerField("部の数", default=0)
+    file = models.FileField("ファイル", upload_to="pdf/city/", blank=True)
+    page_count = models.PositiveIntegerField("ページ数", default=0)
+    error = models.TextField("エラー", blank=True)
+    created_at = models.DateTimeField("依頼日時", auto_now_add=True)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "全庁版PDFの作成"
+        verbose_name_plural = "全庁版PDFの作成"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["fiscal_year", "kind", "-created_at"], name="citypdfjob_year_kind")
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.fiscal_year.label} {self.get_kind_display()}（全庁）"
+        return f"{label} {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.departments_total:
+            return 0
+        return min(99, round(100 * self.departments_done / self.departments_total))

@@ -1235,3 +1235,110 @@ def sheet_import_with_vocabulary(
     if achievements:
         reviews_import_achievement_lines(sheet=sheet, achievements=achievements, user=user)
     return sheet
+
+
+CITY_PDF_JOB_STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+CITY_PDF_JOBS_KEPT = 3
+
+
+def city_pdf_job_start(*, fiscal_year: FiscalYear, kind: str, user=None):
+    """Ask for the whole city's PDF of a year; a job already under way is returned, not doubled.
+
+    The job runs as a background task (`goals.tasks.city_pdf_build`): at once in development,
+    in `manage.py db_worker` in production.
+    """
+    from django.utils import timezone
+
+    from goals.models import CityPdfJob
+    from goals.tasks import city_pdf_build
+
+    recent = timezone.now() - CITY_PDF_JOB_STALE_AFTER
+    with transaction.atomic():
+        running = (
+            CityPdfJob.objects.select_for_update()
+            .filter(
+                fiscal_year=fiscal_year,
+                kind=kind,
+                status__in=[CityPdfJob.Status.QUEUED, CityPdfJob.Status.RUNNING],
+            )
+            .order_by("-created_at")
+        )
+        for job in running:
+            if job.created_at >= recent:
+                return job
+            job.status = CityPdfJob.Status.FAILED
+            job.error = "時間内に終わらなかったため、中断しました。もう一度作成してください。"
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
+        job = CityPdfJob(fiscal_year=fiscal_year, kind=kind, requested_by=user)
+        job.full_clean()
+        job.save()
+        changelog_record(
+            sheet=None,
+            target=job,
+            action="pdf.city_requested",
+            user=user,
+            changes={"年度": fiscal_year.label, "種類": job.get_kind_display()},
+        )
+    city_pdf_build.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def city_pdf_job_run(*, job_id: int) -> None:
+    """The background task's work: build the PDF, report progress on the job, keep the file."""
+    import logging
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from goals import pdf
+    from goals.models import CityPdfJob
+
+    job = CityPdfJob.objects.select_related("fiscal_year").get(pk=job_id)
+    if job.status != CityPdfJob.Status.QUEUED:
+        return
+    job.status = CityPdfJob.Status.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+    def progress(stage: str, done: int, total: int) -> None:
+        CityPdfJob.objects.filter(pk=job.pk).update(
+            stage=stage, departments_done=done, departments_total=total
+        )
+
+    try:
+        _, _, data = pdf.city_pdf(job.fiscal_year, job.kind, progress=progress)
+    except Exception as error:
+        if not isinstance(error, pdf.PdfRenderError):
+            logging.getLogger(__name__).exception("city PDF %s failed", job.pk)
+        job.status = CityPdfJob.Status.FAILED
+        job.error = str(error) if isinstance(error, pdf.PdfRenderError) else pdf.RENDER_FAILED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return
+    job.refresh_from_db(fields=["departments_done", "departments_total"])
+    job.file.save(f"{job.fiscal_year.year}_{job.kind}_{job.pk}.pdf", ContentFile(data), save=False)
+    job.page_count = pdf.page_count(data)
+    job.status = CityPdfJob.Status.DONE
+    job.stage = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "page_count", "status", "stage", "finished_at"])
+    _city_pdf_jobs_prune(fiscal_year=job.fiscal_year, kind=job.kind)
+    pdf.cache_prune()
+
+
+def _city_pdf_jobs_prune(*, fiscal_year: FiscalYear, kind: str) -> None:
+    from goals.models import CityPdfJob
+
+    finished = CityPdfJob.objects.filter(
+        fiscal_year=fiscal_year,
+        kind=kind,
+        status__in=[CityPdfJob.Status.DONE, CityPdfJob.Status.FAILED],
+    ).order_by("-created_at", "-id")
+    for old in finished[CITY_PDF_JOBS_KEPT:]:
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()

@@ -6,7 +6,8 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 
 # Markers people put in front of a bullet line, in Excel and in the browser alike.
 BULLET_MARKERS = "・･●〇○◯•‧∙-‐－–—*＊"
-_BULLET_PREFIX = re.compile(rf"^[\s\u3000]*[{re.escape(BULLET_MARKERS)}][\s\u3000]*")
+# One or more markers: "・- text" is a bullet, and stripping twice gives what stripping once gave.
+_BULLET_PREFIX = re.compile(rf"^[\s\u3000]*(?:[{re.escape(BULLET_MARKERS)}][\s\u3000]*)+")
 _TILDES = str.maketrans({"~": "～", "〜": "～"})
 
 

@@ -1192,3 +1192,11 @@ def item_review_rows(*, user, items) -> list[tuple]:
         ]
         rows += [(item, review) for review in readable] or [(item, None)]
     return rows
+
+
+def reviews_of_sheet(*, sheet, stage: str) -> dict[tuple[int, int | None], Review]:
+    """A sheet's reviews at one stage keyed by (item id, section id or None), in one query."""
+    reviews = Review.objects.filter(item__sheet=sheet, stage=stage).select_related(
+        "progress_mark", "achievement_level"
+    )
+    return {(review.item_id, review.section_id): review for review in reviews}

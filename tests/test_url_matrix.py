@@ -126,6 +126,17 @@ def section_a1_review(*, writer, head, reader, other_section=404) -> dict:
     }
 
 
+def city_job(org, *, done=False):
+    from django.core.files.base import ContentFile
+
+    from goals.models import CityPdfJob
+
+    org.job = CityPdfJob.objects.create(fiscal_year=org.fiscal_year, kind="plan")
+    if done:
+        org.job.status = CityPdfJob.Status.DONE
+        org.job.file.save("city.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+
+
 SHEET = lambda org: [org.sheet_a.pk]  # noqa: E731
 ITEM = lambda org: [org.sheet_a.pk, org.item_a.pk]  # noqa: E731
 SIGNER = lambda org: [org.sheet_a.pk, org.signer.pk]  # noqa: E731
@@ -243,6 +254,26 @@ MATRIX: dict[str, Entry] = {
     "reviews:fiscal_year_edit": Entry(
         lambda org: [org.fiscal_year.year], expect=planning_only(200)
     ),
+    # Printing (PDF): a sheet for whoever reads it; the whole city for planning staff.
+    "print:menu": Entry(expect=planning_only(200)),
+    "print:sheet_pdf": Entry(
+        SHEET, query=lambda org: "?kind=plan", expect=department_a(reader=200)
+    ),
+    "print:section_review_pdf": Entry(
+        lambda org: [org.sheet_a.pk, org.section_a1.pk],
+        expect=section_a1_review(writer=200, head=200, reader=200),
+    ),
+    "print:city_start": Entry(
+        method="post",
+        data=lambda org: {"year": org.fiscal_year.year, "kind": "plan"},
+        expect=planning_only(302),
+    ),
+    "print:city_status": Entry(lambda org: [org.job.pk], setup=city_job, expect=planning_only(200)),
+    "print:city_download": Entry(
+        lambda org: [org.job.pk],
+        setup=lambda org: city_job(org, done=True),
+        expect=planning_only(200),
+    ),
     "goals:snapshot_detail": Entry(
         lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)
     ),
@@ -286,7 +317,8 @@ CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("url_name", "persona"), CASES)
-def test_url_answers_each_role(url_name, persona, org, client_for):
+def test_url_answers_each_role(url_name, persona, org, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     entry = MATRIX[url_name]
     entry.setup(org)
     client = client_for(org.persona(persona))

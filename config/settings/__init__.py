@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "departments",
     "goals",
     "reviews",
@@ -171,6 +173,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # The city this installation serves: printed on covers and in page titles.
 CITY_NAME = os.environ.get("CITY_NAME", "国分寺市")
+
+# Background jobs (django-tasks), used for the whole city's PDF. Production runs the database
+# backend with `python manage.py db_worker`; with DEBUG (make run) and in tests jobs run at once,
+# in the request. TASKS_BACKEND overrides (e.g. django_tasks_db.DatabaseBackend in development).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# PDF: worker processes that render the departments of the whole city's PDF side by side
+# (0: one per CPU core).
+PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))
 
 LOGGING = {
     "version": 1,
