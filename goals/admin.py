@@ -5,6 +5,7 @@ from departments.permissions import sheets_visible_q
 from goals.models import (
     Category,
     ChangeLog,
+    CityPdfJob,
     FiscalYear,
     GoalItem,
     GoalItemSection,
@@ -195,3 +196,33 @@ class ChangeLogAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(sheets_visible_q(request.user, "sheet__"))
+
+
+@admin.register(CityPdfJob)
+class CityPdfJobAdmin(admin.ModelAdmin):
+    """The whole-city PDF jobs: read-only, to see what ran, for whom, and why one failed."""
+
+    list_display = ["fiscal_year", "kind", "status", "page_count", "requested_by", "created_at"]
+    list_filter = ["fiscal_year", "kind", "status"]
+    list_select_related = ["fiscal_year", "requested_by"]
+    readonly_fields = [
+        "fiscal_year",
+        "kind",
+        "status",
+        "requested_by",
+        "stage",
+        "departments_done",
+        "departments_total",
+        "file",
+        "page_count",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -86,10 +86,19 @@ def parse_date(text: str) -> datetime.date | None:
     if match := _WAREKI_DATE.match(text):
         era = ERA_BY_NAME[match["era"]]
         era_year = 1 if match["year"] == "元" else int(match["year"])
-        day = datetime.date(era.start.year + era_year - 1, int(match["month"]), int(match["day"]))
+        day = _date_or_error(
+            era.start.year + era_year - 1, int(match["month"]), int(match["day"]), text
+        )
         if day < era.start or era_of(day)[0] is not era:
             raise ValueError(f"{text.strip()} はその元号の期間にない日付です。")
         return day
     if match := _WESTERN_DATE.match(text):
-        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return _date_or_error(int(match["year"]), int(match["month"]), int(match["day"]), text)
     return None
+
+
+def _date_or_error(year: int, month: int, day: int, typed: str) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{typed.strip()} という日付はありません。") from None

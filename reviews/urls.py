@@ -49,6 +49,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/unfiled/", views.unfiled, name="unfiled"),
     path("search/", views.search, name="search"),
+    path("search.xlsx", views.search_xlsx, name="search_xlsx"),
     path("years/", views.fiscal_years, name="fiscal_years"),
     path("years/<int:year>/", views.fiscal_year_edit, name="fiscal_year_edit"),
 ]

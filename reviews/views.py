@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from departments.models import Department, Section
@@ -24,6 +25,7 @@ from departments.permissions import (
     check_review_reopen,
     check_sheet,
 )
+from goals import xlsx
 from goals.models import FiscalYear, GoalItem, GoalSheet
 from goals.text import split_bullets
 from reviews import charts, selectors, services
@@ -542,6 +544,28 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render(request, _template(request, "reviews/search.html", "results"), context)
+
+
+# Search results as Excel: the same query string, every matching row (not just one page).
+SEARCH_EXPORT_LIMIT = 5000
+
+
+@require_GET
+def search_xlsx(request: HttpRequest) -> HttpResponse:
+    check_planning(request.user)
+    form = ReviewSearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            "検索条件を確かめてください。".encode(),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    items = selectors.review_search(user=request.user, filters=form.filters())
+    rows = selectors.item_review_rows(user=request.user, items=items[:SEARCH_EXPORT_LIMIT])
+    filename, content_type, content = xlsx.items_table_xlsx(rows, title="検索結果")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @require_GET

@@ -146,6 +146,7 @@ MATRIX: dict[str, Entry] = {
     "home": Entry(expect=everyone(200)),
     # A signed-in user opening the login page is sent on to the home page.
     "login": Entry(expect=dict.fromkeys(PERSONAS, 302) | {"anonymous": 200}),
+    "favicon": Entry(expect=dict.fromkeys(PERSONAS, 301)),
     "logout": Entry(method="post", expect=dict.fromkeys(PERSONAS, 302)),
     # The sheet editor (goals). Writes answer a redirect (302) to a full-page request.
     "goals:sheet_create": Entry(
@@ -250,6 +251,7 @@ MATRIX: dict[str, Entry] = {
     "reviews:dashboard": Entry(expect=planning_only(200)),
     "reviews:unfiled": Entry(expect=planning_only(200)),
     "reviews:search": Entry(expect=planning_only(200)),
+    "reviews:search_xlsx": Entry(query=lambda org: "?q=実施項目", expect=planning_only(200)),
     "reviews:fiscal_years": Entry(expect=planning_only(200)),
     "reviews:fiscal_year_edit": Entry(
         lambda org: [org.fiscal_year.year], expect=planning_only(200)
@@ -294,8 +296,8 @@ def url_names(patterns=None, namespace=""):
             if inner.startswith("admin:"):
                 continue
             yield from url_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or pattern.pattern}"
 
 
 def test_every_url_has_an_entry():

@@ -98,3 +98,9 @@ def test_template_filter_uses_japan_time_for_datetimes():
             Context({"moment": moment})
         )
     assert rendered == "令和8年4月1日"
+
+
+@pytest.mark.parametrize("typed", ["令和8年2月30日", "2026/13/1"])
+def test_impossible_dates_are_refused_in_japanese(typed):
+    with pytest.raises(ValueError, match="という日付はありません"):
+        parse_date(typed)
