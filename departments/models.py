@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from goals.fields import BoundedTextField
+
 
 class ActiveYearsQuerySet(models.QuerySet):
     def active_in(self, fiscal_year: int):
@@ -70,7 +72,7 @@ class Section(ActiveYears):
     chief_title = models.CharField(
         "課長の職名", max_length=50, blank=True, help_text="例: 市民課長、子育て相談室長"
     )
-    mission = models.TextField("課の使命", blank=True)
+    mission = BoundedTextField("課の使命", blank=True, max_length=2000)
     display_order = models.PositiveSmallIntegerField("表示順", default=0)
 
     class Meta:

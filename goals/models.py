@@ -7,6 +7,7 @@ from django.db.models import Q
 from departments.models import Department, Section
 from goals import text
 from goals.deadlines import DeadlineKind, deadline_parse
+from goals.fields import BoundedTextField
 from goals.wareki import fiscal_year_bounds, fiscal_year_label
 
 
@@ -116,7 +117,7 @@ class GoalSheet(models.Model):
     status = models.CharField(
         "状態", max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
-    return_comment = models.TextField("差し戻しの理由", blank=True)
+    return_comment = BoundedTextField("差し戻しの理由", blank=True, max_length=2000)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
     accepted_at = models.DateTimeField("承認日時", null=True, blank=True)
     version = models.PositiveIntegerField(
@@ -202,7 +203,7 @@ class GoalItem(models.Model):
     )
     position = models.PositiveIntegerField("並び順", default=0)
     number = models.PositiveSmallIntegerField("番号")
-    title = models.TextField("実施項目（業務目標又は事務の内容）", blank=True, max_length=1000)
+    title = BoundedTextField("実施項目（業務目標又は事務の内容）", blank=True, max_length=1000)
     continues_title = models.BooleanField(
         "実施項目を上の行から継続",
         default=False,
@@ -221,7 +222,7 @@ class GoalItem(models.Model):
         blank=True,
         related_name="items",
     )
-    achievement = models.TextField(
+    achievement = BoundedTextField(
         "どの水準まで（達成水準又は遂行後の状態等）",
         blank=True,
         max_length=4000,
@@ -232,7 +233,7 @@ class GoalItem(models.Model):
         default=False,
         help_text="オンなら行頭の「・」を付けずに印刷します。",
     )
-    method = models.TextField(
+    method = BoundedTextField(
         "どのような方法で（目標等を達成するための取組の内容等）",
         blank=True,
         max_length=4000,
@@ -268,9 +269,9 @@ class GoalItem(models.Model):
         related_name="common_items_to_review",
         help_text="空欄なら部長が確認を記入します。",
     )
-    indicator = models.TextField("指標", blank=True, max_length=1000)
+    indicator = BoundedTextField("指標", blank=True, max_length=1000)
     baseline = models.CharField("現状値", max_length=200, blank=True)
-    target = models.TextField("目標値", blank=True, max_length=1000)
+    target = BoundedTextField("目標値", blank=True, max_length=1000)
     version = models.PositiveIntegerField("版", default=1)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from departments.models import Section
+from goals.fields import BoundedTextField
 from goals.models import GoalItem
 
 
@@ -133,11 +134,11 @@ class Review(models.Model):
         blank=True,
         related_name="reviews",
     )
-    first_half_status = models.TextField("上半期の状況や評価", blank=True, max_length=4000)
-    second_half_plan = models.TextField("下半期の予定", blank=True, max_length=4000)
+    first_half_status = BoundedTextField("上半期の状況や評価", blank=True, max_length=4000)
+    second_half_plan = BoundedTextField("下半期の予定", blank=True, max_length=4000)
     # 年度末確認
-    summary = models.TextField("1年間の総括", blank=True, max_length=4000)
-    actual_value = models.TextField("目標値に対する実績値", blank=True, max_length=1000)
+    summary = BoundedTextField("1年間の総括", blank=True, max_length=4000)
+    actual_value = BoundedTextField("目標値に対する実績値", blank=True, max_length=1000)
     achievement_level = models.ForeignKey(
         AchievementLevel,
         verbose_name="達成状況・評価",
@@ -146,10 +147,10 @@ class Review(models.Model):
         blank=True,
         related_name="reviews",
     )
-    evaluation_reason = models.TextField("評価の視点", blank=True, max_length=2000)
-    issues_and_actions = models.TextField("課題と対応", blank=True, max_length=4000)
+    evaluation_reason = BoundedTextField("評価の視点", blank=True, max_length=2000)
+    issues_and_actions = BoundedTextField("課題と対応", blank=True, max_length=4000)
 
-    return_comment = models.TextField("差し戻しの理由", blank=True)
+    return_comment = BoundedTextField("差し戻しの理由", blank=True, max_length=2000)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

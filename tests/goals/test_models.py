@@ -130,3 +130,16 @@ def test_sections_active_in_a_year(org):
     org.section_a2.save()
     active = set(org.dept_a.sections.active_in(org.fiscal_year.year))
     assert active == {org.section_a1}
+
+
+def test_overlong_text_is_refused_on_every_save_path(org):
+    item = GoalItem(sheet=org.sheet_a, number=2, title="あ" * 1001)
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "title" in error.value.message_dict
+    review = Review(
+        item=org.item_a, section=org.section_a1, stage=Stage.MID_YEAR, first_half_status="い" * 4001
+    )
+    with pytest.raises(ValidationError) as error:
+        review.full_clean()
+    assert "first_half_status" in error.value.message_dict
