@@ -7,7 +7,7 @@ from django.db.models import Q
 from departments.models import Department, Section
 from goals import text
 from goals.deadlines import DeadlineKind, deadline_parse
-from goals.fields import BoundedTextField
+from goals.fields import BoundedTextField, PlainCharField
 from goals.wareki import fiscal_year_bounds, fiscal_year_label
 
 
@@ -178,8 +178,8 @@ class SheetSigner(models.Model):
         GoalSheet, verbose_name="整理表", on_delete=models.CASCADE, related_name="signers"
     )
     position = models.PositiveSmallIntegerField("順番", default=0)
-    title = models.CharField("職名", max_length=50)
-    name = models.CharField("氏名", max_length=50)
+    title = PlainCharField("職名", max_length=50)
+    name = PlainCharField("氏名", max_length=50)
 
     class Meta:
         verbose_name = "署名者"
@@ -242,7 +242,7 @@ class GoalItem(models.Model):
     method_as_prose = models.BooleanField(
         "方法を文章で印刷", default=False, help_text="オンなら行頭の「・」を付けずに印刷します。"
     )
-    deadline = models.CharField(
+    deadline = PlainCharField(
         "いつまで（期限）",
         max_length=50,
         blank=True,
@@ -270,7 +270,7 @@ class GoalItem(models.Model):
         help_text="空欄なら部長が確認を記入します。",
     )
     indicator = BoundedTextField("指標", blank=True, max_length=1000)
-    baseline = models.CharField("現状値", max_length=200, blank=True)
+    baseline = PlainCharField("現状値", max_length=200, blank=True)
     target = BoundedTextField("目標値", blank=True, max_length=1000)
     version = models.PositiveIntegerField("版", default=1)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)

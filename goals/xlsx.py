@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from goals import text
 from goals.deadlines import deadline_parse
+from goals.fields import strip_control_characters
 from goals.selectors import carriers_of, fiscal_year_default_scales, sheet_date_line, sheet_rows
 from goals.services import ItemData, SheetData, SignerData
 from goals.wareki import fiscal_year_label, parse_date, wareki_date
@@ -134,6 +135,9 @@ def neutralise(cell, value):
     openpyxl turns any str beginning with `=` into a formula; forcing the string type and setting
     Excel's quote prefix (what typing a leading ' does) keeps it inert, also after an edit.
     """
+    if isinstance(value, str):
+        # Older rows may hold control characters, which the .xlsx XML cannot carry.
+        value = strip_control_characters(value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
@@ -598,7 +602,8 @@ _NUMBERED_LINE = re.compile(
 
 
 def cell_text(value) -> str:
-    """A cell's value as text: numbers without `.0`, Excel dates in 和暦, line endings unified."""
+    """A cell's value as text: numbers without `.0`, Excel dates in 和暦, line endings unified,
+    invisible control characters (left over from other systems) dropped."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -609,7 +614,7 @@ def cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return strip_control_characters(str(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def bullets_from_cell(value: str) -> tuple[list[str], bool]:
