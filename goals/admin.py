@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from departments.permissions import sheets_visible_q
+from departments.permissions import Access, sheet_access, sheets_visible_q
 from goals.models import (
     Category,
     ChangeLog,
@@ -83,12 +83,33 @@ class GoalItemInline(admin.StackedInline):
 
 
 class VisibleSheetsMixin:
-    """The admin shows what the permissions module lets the user read, nothing more."""
+    """The admin shows what the permissions module lets the user read, and changes only what it
+    lets them write: the same rules as every page (`departments.permissions`)."""
 
     sheet_path = ""
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(sheets_visible_q(request.user, self.sheet_path))
+
+    def _sheet_of(self, obj):
+        for name in filter(None, self.sheet_path.split("__")):
+            obj = getattr(obj, name)
+        return obj
+
+    def _access(self, request, obj):
+        return sheet_access(request.user, self._sheet_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._access(request, obj) >= Access.READ)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._access(request, obj) >= Access.WRITE)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._access(request, obj) >= Access.WRITE)
 
 
 @admin.register(GoalSheet)

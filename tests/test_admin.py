@@ -87,3 +87,36 @@ def test_sheet_changelist_filters_by_year_department_status(admin_client_with_de
     assert response.context["cl"].result_count == 1
     response = admin_client_with_demo.get(url, {"q": "福祉"})
     assert "福祉部" in response.content.decode()
+
+
+def _staff_with_all_permissions(user):
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["goals", "reviews"])
+    )
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_admin_asks_the_permissions_module(org, client):
+    """Model permissions are not enough: the admin shows and changes what the rules allow."""
+    head_b = _staff_with_all_permissions(org.head_b)
+    client.force_login(head_b)
+    changelist = client.get(reverse("admin:goals_goalsheet_changelist"))
+    assert changelist.context["cl"].result_count == 1  # only 福祉部's sheet
+    other = client.get(reverse("admin:goals_goalsheet_change", args=[org.sheet_a.pk]))
+    assert other.status_code == 302  # not found for them: back to the admin index
+    own = client.get(reverse("admin:goals_goalsheet_change", args=[org.sheet_b.pk]))
+    assert own.status_code == 200 and own.context["has_change_permission"]
+
+    planner = _staff_with_all_permissions(org.planner)
+    client.force_login(planner)
+    sheet = client.get(reverse("admin:goals_goalsheet_change", args=[org.sheet_a.pk]))
+    assert sheet.status_code == 200
+    assert not sheet.context["has_change_permission"]  # planning staff read sheets
+    response = client.post(
+        reverse("admin:goals_goalitem_delete", args=[org.item_a.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
