@@ -387,9 +387,28 @@ def history_entries(logs) -> list[HistoryEntry]:
     ]
 
 
-def sheet_history(*, sheet: GoalSheet):
-    """Every recorded change of the sheet and of what is on it, newest first (one query)."""
-    return ChangeLog.objects.filter(sheet=sheet).select_related("user").order_by("-at", "-id")
+def sheet_history(*, sheet: GoalSheet, user):
+    """Every recorded change of the sheet and of what is on it, newest first.
+
+    Changes to reviews the user may not read (another section's, for a section chief) are left
+    out: the history must not show what the review pages would refuse (two queries).
+    """
+    from departments.permissions import Access, review_access
+    from reviews.models import Review
+
+    hidden = [
+        review.pk
+        for review in Review.objects.filter(item__sheet=sheet).select_related(
+            "item__sheet__fiscal_year", "section"
+        )
+        if review_access(user, item=review.item, section=review.section) is Access.NONE
+    ]
+    logs = ChangeLog.objects.filter(sheet=sheet)
+    if hidden:
+        logs = logs.exclude(
+            target_type=ContentType.objects.get_for_model(Review), target_id__in=hidden
+        )
+    return logs.select_related("user").order_by("-at", "-id")
 
 
 def changes_since(*, target, version: int) -> list[HistoryEntry]:

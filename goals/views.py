@@ -698,9 +698,9 @@ def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet_for(request, pk)
-    page = Paginator(selectors.sheet_history(sheet=sheet), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.sheet_history(sheet=sheet, user=request.user), HISTORY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = _header_context(request, selectors.sheet_with_content(pk=sheet.pk))
     context.update(
         active_tab="history",

@@ -65,3 +65,22 @@ def test_the_history_costs_the_same_for_any_length(org, as_persona):
     for version in range(2, 8):
         edit(org, client, f"{version}回目", version)
     assert count() == once
+
+
+def test_another_sections_review_changes_are_not_shown_to_a_chief(org, client_for):
+    """経済課's chief reads the sheet's history, but not what 市民課 wrote in its review."""
+    from goals.services import changelog_record
+    from reviews.models import Review
+
+    review = Review.objects.create(item=org.item_a, section=org.section_a1, stage="mid_year")
+    changelog_record(
+        sheet=org.sheet_a,
+        target=review,
+        action="review.saved",
+        user=org.chief_a,
+        changes={"上半期の状況や評価": ["", "市民課だけが読める記入"]},
+    )
+    url = goals_url("sheet_history", org.sheet_a.pk)
+    assert "市民課だけが読める記入" in client_for(org.chief_a).get(url).content.decode()
+    assert "市民課だけが読める記入" in client_for(org.head_a).get(url).content.decode()
+    assert "市民課だけが読める記入" not in client_for(org.chief_a2).get(url).content.decode()
