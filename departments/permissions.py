@@ -125,9 +125,22 @@ def can_manage_sheet_workflow(user, sheet) -> bool:
     return roles.is_admin or roles.is_planning(sheet.fiscal_year.year)
 
 
-def can_create_sheet(user, *, department, fiscal_year: int) -> bool:
+def _year_is_closed(fiscal_year: int) -> bool:
+    from goals.models import FiscalYear
+
+    return FiscalYear.objects.filter(year=fiscal_year, phase=FiscalYear.Phase.CLOSED).exists()
+
+
+def head_writes(user, *, department_id: int, fiscal_year: int) -> bool:
+    """The department's head of that year, while the year is not closed (or an admin)."""
     roles = user_roles(user)
-    return roles.is_admin or roles.heads(department.pk, fiscal_year)
+    if roles.is_admin:
+        return True
+    return roles.heads(department_id, fiscal_year) and not _year_is_closed(fiscal_year)
+
+
+def can_create_sheet(user, *, department, fiscal_year: int) -> bool:
+    return head_writes(user, department_id=department.pk, fiscal_year=fiscal_year)
 
 
 def sheets_visible_q(user, prefix: str = "") -> Q:
@@ -187,13 +200,10 @@ def review_access(user, *, item, section) -> Access:
         return Access.WRITE
     if roles.is_planning(year) or roles.heads(sheet.department_id, year):
         return Access.READ
-    if section is not None and section.pk in _chief_sections_any_year(roles):
+    # The section's chief of this year reads the section's reviews of other years too.
+    if section is not None and any(roles.chiefs(section.pk, y) for y in roles.years(year)):
         return Access.READ
     return Access.NONE
-
-
-def _chief_sections_any_year(roles: UserRoles) -> set[int]:
-    return set().union(*roles.chief_of.values()) if roles.chief_of else set()
 
 
 def can_confirm_reviews(user, sheet) -> bool:
@@ -249,8 +259,8 @@ def can_import_sheet(user, *, department, fiscal_year: int) -> bool:
     """Write a department's sheet of a year from a file: its head that year, planning staff
     (for any department), administrators."""
     roles = user_roles(user)
-    return (
-        roles.is_admin or roles.is_planning(fiscal_year) or roles.heads(department.pk, fiscal_year)
+    return roles.is_planning(fiscal_year) or head_writes(
+        user, department_id=department.pk, fiscal_year=fiscal_year
     )
 
 

@@ -112,3 +112,35 @@ def test_a_closed_years_sheet_is_read_only_for_its_head(org):
     org.sheet_a.refresh_from_db()
     assert sheet_access(org.head_a, org.sheet_a) is Access.READ
     assert sheet_access(org.admin, org.sheet_a) is Access.WRITE
+
+
+def test_a_closed_years_head_can_neither_create_nor_import(org):
+    from departments.permissions import can_create_sheet, can_import_sheet
+
+    org.fiscal_year.phase = "closed"
+    org.fiscal_year.save()
+    year = org.fiscal_year.year
+    assert not can_create_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
+    assert not can_import_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
+    assert can_import_sheet(org.planner, department=org.dept_a, fiscal_year=year)
+
+
+def test_a_former_chief_reads_their_old_section_only_while_they_are_its_chief(org):
+    """Chief of 市民課 two years ago, nobody's chief now: this year's reviews stay closed."""
+    from departments.models import Role
+
+    old = factories.FiscalYearFactory(year=org.fiscal_year.year - 2)
+    old_sheet = factories.GoalSheetFactory(fiscal_year=old, department=org.dept_a)
+    old_item = factories.GoalItemFactory(sheet=old_sheet, position=0, sections=[org.section_a1])
+    former = factories.UserFactory(username="former_chief")
+    factories.RoleAssignmentFactory(
+        user=former,
+        fiscal_year=old.year,
+        role=Role.SECTION_CHIEF,
+        department=org.dept_a,
+        section=org.section_a1,
+    )
+    assert review_access(former, item=old_item, section=org.section_a1) is Access.WRITE
+    assert review_access(former, item=org.item_a, section=org.section_a1) is Access.NONE
+    # This year's chief of 市民課 reads the section's earlier reviews.
+    assert review_access(org.chief_a, item=old_item, section=org.section_a1) is Access.READ
