@@ -198,12 +198,34 @@ def review_access(user, *, item, section) -> Access:
             return Access.WRITE
     elif roles.chiefs(section.pk, year):
         return Access.WRITE
-    if roles.is_planning(year) or roles.heads(sheet.department_id, year):
+    if roles.is_planning(year) or any(
+        roles.heads(sheet.department_id, y) for y in roles.years(year)
+    ):
         return Access.READ
-    # The section's chief of this year reads the section's reviews of other years too.
+    # This year's head and chief read the department's and section's reviews of other years too.
     if section is not None and any(roles.chiefs(section.pk, y) for y in roles.years(year)):
         return Access.READ
     return Access.NONE
+
+
+def reviews_visible_q(user, prefix: str = "") -> Q:
+    """A filter for querysets of reviews that matches `review_access` (READ or better)."""
+    roles = user_roles(user)
+    if roles.is_admin or roles.is_planning():
+        return Q()
+    current = current_fiscal_year()
+    clauses = Q(pk__in=[])
+
+    def in_year(year):
+        return {} if year == current else {f"{prefix}item__sheet__fiscal_year__year": year}
+
+    for year, departments in roles.head_of.items():
+        clauses |= Q(**{f"{prefix}item__sheet__department__in": departments}, **in_year(year))
+    for year, sections in roles.chief_of.items():
+        clauses |= Q(**{f"{prefix}section__in": sections}, **in_year(year))
+    for year in roles.planning_years:
+        clauses |= Q(**{f"{prefix}item__sheet__fiscal_year__year": year})
+    return clauses
 
 
 def can_confirm_reviews(user, sheet) -> bool:

@@ -83,8 +83,11 @@ class GoalItemInline(admin.StackedInline):
 
 
 class VisibleSheetsMixin:
-    """The admin shows what the permissions module lets the user read, and changes only what it
-    lets them write: the same rules as every page (`departments.permissions`)."""
+    """The admin shows what the permissions module lets the user read, nothing more.
+
+    Changing sheets, items and reviews here bypasses the workflow (versions, history, phases),
+    so only administrators may; everyone else works through the pages, which ask the same module.
+    """
 
     sheet_path = ""
 
@@ -103,13 +106,14 @@ class VisibleSheetsMixin:
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or self._access(request, obj) >= Access.READ)
 
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self._access(request, obj) >= Access.WRITE)
+        return request.user.is_superuser and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or self._access(request, obj) >= Access.WRITE)
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(GoalSheet)
@@ -212,11 +216,9 @@ class ChangeLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(sheets_visible_q(request.user, "sheet__"))
+    def has_view_permission(self, request, obj=None):
+        # Before/after texts of every review and item: administrators only.
+        return request.user.is_superuser
 
 
 @admin.register(CityPdfJob)

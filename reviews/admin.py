@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from departments.permissions import Access, review_access, reviews_visible_q
 from goals.admin import VisibleSheetsMixin
 from goals.resources import CityImportExportMixin
 from reviews.models import (
@@ -58,6 +59,18 @@ class AchievementLevelAdmin(CityImportExportMixin, admin.ModelAdmin):
 class ReviewAdmin(VisibleSheetsMixin, CityImportExportMixin, admin.ModelAdmin):
     sheet_path = "item__sheet__"
     resource_classes = [ReviewResource]
+
+    def get_queryset(self, request):
+        # Finer than the sheet: a section chief sees only their section's reviews.
+        return admin.ModelAdmin.get_queryset(self, request).filter(reviews_visible_q(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = admin.ModelAdmin.has_view_permission(self, request, obj)
+        return allowed and (
+            obj is None
+            or review_access(request.user, item=obj.item, section=obj.section) >= Access.READ
+        )
+
     # Whoever may write a review may import it; each row is checked (see the resource).
     import_requires_city_rights = False
     list_display = [

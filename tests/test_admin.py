@@ -101,7 +101,8 @@ def _staff_with_all_permissions(user):
 
 
 def test_admin_asks_the_permissions_module(org, client):
-    """Model permissions are not enough: the admin shows and changes what the rules allow."""
+    """Model permissions are not enough: the admin shows what the rules allow, and only an
+    administrator changes sheets, items and reviews there."""
     head_b = _staff_with_all_permissions(org.head_b)
     client.force_login(head_b)
     changelist = client.get(reverse("admin:goals_goalsheet_changelist"))
@@ -109,7 +110,8 @@ def test_admin_asks_the_permissions_module(org, client):
     other = client.get(reverse("admin:goals_goalsheet_change", args=[org.sheet_a.pk]))
     assert other.status_code == 302  # not found for them: back to the admin index
     own = client.get(reverse("admin:goals_goalsheet_change", args=[org.sheet_b.pk]))
-    assert own.status_code == 200 and own.context["has_change_permission"]
+    # Read-only: content changes go through the pages (versions, history, workflow).
+    assert own.status_code == 200 and not own.context["has_change_permission"]
 
     planner = _staff_with_all_permissions(org.planner)
     client.force_login(planner)
@@ -120,3 +122,18 @@ def test_admin_asks_the_permissions_module(org, client):
         reverse("admin:goals_goalitem_delete", args=[org.item_a.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
+
+
+def test_admin_reviews_follow_review_access(org, client):
+    from reviews.models import Review
+
+    mine = Review.objects.create(item=org.item_a, section=org.section_a1, stage="mid_year")
+    factories_item = org.item_a.sheet.items.create(number=2, title="経済課の項目", position=1)
+    factories_item.carriers.create(section=org.section_a2, position=0)
+    theirs = Review.objects.create(item=factories_item, section=org.section_a2, stage="mid_year")
+    chief = _staff_with_all_permissions(org.chief_a)
+    client.force_login(chief)
+    changelist = client.get(reverse("admin:reviews_review_changelist"))
+    assert list(changelist.context["cl"].result_list) == [mine]
+    assert client.get(reverse("admin:reviews_review_change", args=[theirs.pk])).status_code == 302
+    assert client.get(reverse("admin:goals_changelog_changelist")).status_code == 403

@@ -144,3 +144,29 @@ def test_a_former_chief_reads_their_old_section_only_while_they_are_its_chief(or
     assert review_access(former, item=org.item_a, section=org.section_a1) is Access.NONE
     # This year's chief of 市民課 reads the section's earlier reviews.
     assert review_access(org.chief_a, item=old_item, section=org.section_a1) is Access.READ
+
+
+def test_visible_reviews_filter_matches_review_access(org):
+    from departments.permissions import reviews_visible_q
+    from reviews.models import Review
+
+    last_year = factories.FiscalYearFactory(year=org.fiscal_year.year - 1)
+    old_sheet = factories.GoalSheetFactory(fiscal_year=last_year, department=org.dept_a)
+    old_item = factories.GoalItemFactory(sheet=old_sheet, position=0, sections=[org.section_a1])
+    common = factories.GoalItemFactory(sheet=org.sheet_a, position=1, is_common=True)
+    for item, section in [
+        (org.item_a, org.section_a1),
+        (org.item_b, org.section_b1),
+        (old_item, org.section_a1),
+        (common, None),
+    ]:
+        Review.objects.create(item=item, section=section, stage="mid_year")
+    for persona in ["planner", "head_a", "head_b", "chief_a", "chief_a2", "chief_b", "admin"]:
+        user = org.persona(persona)
+        visible = set(Review.objects.filter(reviews_visible_q(user)))
+        expected = {
+            review
+            for review in Review.objects.all()
+            if review_access(user, item=review.item, section=review.section) is not Access.NONE
+        }
+        assert visible == expected, persona
