@@ -218,7 +218,7 @@ class ReturnForm(VersionForm):
     comment = forms.CharField(
         label="差し戻しの理由",
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
+        max_length=2000,
         help_text="部長に直してほしい点を書いてください。部長の画面に表示されます。",
         error_messages={"required": "差し戻しの理由を入力してください。"},
     )

@@ -1017,6 +1017,11 @@ def sheet_return(*, sheet: GoalSheet, comment: str, version: int, user) -> GoalS
         raise ValidationError({"comment": "差し戻しの理由を入力してください。"})
     status = _status_change(sheet, SheetStatus.RETURNED)
     sheet.return_comment = comment
+    try:
+        sheet.full_clean(exclude=["fiscal_year", "department"], validate_unique=False)
+    except ValidationError as error:
+        messages = error.message_dict.get("return_comment", error.messages)
+        raise ValidationError({"comment": messages}) from None
     _bump(sheet, "status", "return_comment")
     changelog_record(
         sheet=sheet,

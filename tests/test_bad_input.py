@@ -170,3 +170,18 @@ def test_forged_version_and_ids_do_not_crash(org, client_for):
     assert GoalSheet.objects.get(pk=org.sheet_a.pk).created_on == datetime.date(
         org.fiscal_year.year, 4, 1
     )
+
+
+def test_a_return_comment_is_validated_like_every_other_text(org):
+    from django.core.exceptions import ValidationError
+
+    from goals.models import SheetSigner
+    from goals.services import sheet_return, sheet_submit
+
+    SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
+    sheet = sheet_submit(sheet=org.sheet_a, version=org.sheet_a.version, user=org.head_a)
+    for comment in ["見えない\x07文字", "あ" * 2001]:
+        with pytest.raises(ValidationError) as error:
+            sheet_return(sheet=sheet, comment=comment, version=sheet.version, user=org.planner)
+        assert "comment" in error.value.message_dict
+    assert GoalSheet.objects.get(pk=sheet.pk).status == "submitted"
