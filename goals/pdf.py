@@ -54,7 +54,7 @@ from goals.selectors import (
 )
 from goals.wareki import wareki_date
 from reviews.models import ReviewStatus, Stage
-from reviews.selectors import achievement_status_by_item, reviews_of_sheet
+from reviews.selectors import achievement_status_by_item, reviewers_due, reviews_of_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -440,27 +440,44 @@ class StatusRow:
 STATUS_SPANS = ("number_span", "title_span", "deadline_span")
 
 
-def review_sections(item, sections: dict[int, Section]) -> list[Section | None]:
+def _reviewed_by(reviews: dict[tuple[int, int | None], object]) -> dict[int, list[int | None]]:
+    """Per item, who already wrote a review (keys of `reviews_of_sheet`)."""
+    by_item: dict[int, list[int | None]] = {}
+    for item_id, section_id in reviews:
+        by_item.setdefault(item_id, []).append(section_id)
+    return by_item
+
+
+def _reviewer_ids(item, reviewed_by: dict[int, list[int | None]]) -> list[int | None]:
+    """The one rule of who files an item's review (`reviews.selectors.reviewers_due`)."""
+    return reviewers_due(
+        is_common=item.is_common,
+        common_reviewer_section_id=item.common_reviewer_section_id,
+        carrier_section_ids=[carrier.section_id for carrier in item.carriers.all()],
+        reviewed_by=reviewed_by.get(item.pk, ()),
+    )
+
+
+def review_sections(item, sections: dict[int, Section], reviewed_by) -> list[Section | None]:
     """Who reviews an item: each section carrying it, or for a 共通 item the section named to
     review it (None: the department itself)."""
-    carriers = [sections.get(carrier.section_id) for carrier in item.carriers.all()]
-    if carriers:
-        return carriers
-    if item.is_common and item.common_reviewer_section_id:
-        return [sections.get(item.common_reviewer_section_id)]
-    return [None]
+    return [
+        None if section_id is None else sections.get(section_id)
+        for section_id in _reviewer_ids(item, reviewed_by)
+    ]
 
 
 def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
     sections = _department_sections(sheet)
     reviews = reviews_of_sheet(sheet=sheet, stage=Stage.MID_YEAR)
+    reviewed_by = _reviewed_by(reviews)
     rows: list[StatusRow] = []
     title_anchor = 0
     for index, layout in enumerate(sheet_rows(sheet.items.all())):
         item = layout.item
         if layout.title_span:
             title_anchor = index
-        for section in review_sections(item, sections):
+        for section in review_sections(item, sections, reviewed_by):
             review = reviews.get((item.pk, section.pk if section else None))
             if section is None:
                 carrier = COMMON_LABEL if item.is_common else ""
@@ -551,18 +568,18 @@ class SectionPage:
     rows: list[SectionRow]
 
 
-def section_carries(item, section: Section) -> bool:
-    """The section carries the item (共通/課名), or reviews it for the department (共通)."""
-    return any(carrier.section_id == section.pk for carrier in item.carriers.all()) or (
-        item.is_common and item.common_reviewer_section_id == section.pk
-    )
+def section_carries(item, section: Section, reviewed_by=()) -> bool:
+    """The section files the item's review at some stage: it carries the item (共通/課名) or
+    reviews it for the department (共通). `reviewed_by`: `_reviewed_by` of each stage."""
+    return any(section.pk in _reviewer_ids(item, by_stage) for by_stage in reviewed_by or [{}])
 
 
 def _section_page(sheet, section, layout, mid_year, year_end) -> SectionPage:
     rows = []
+    reviewed_by = (_reviewed_by(mid_year), _reviewed_by(year_end))
     for row in layout:
         item = row.item
-        if not section_carries(item, section):
+        if not section_carries(item, section, reviewed_by):
             continue
         mid = mid_year.get((item.pk, section.pk))
         end = year_end.get((item.pk, section.pk))
@@ -658,7 +675,15 @@ def sections_with_items(sheet: GoalSheet) -> list[Section]:
     sections = Section.objects.filter(department=sheet.department_id).order_by(
         "display_order", "name"
     )
-    return [section for section in sections if any(section_carries(i, section) for i in items)]
+    reviewed_by = [
+        _reviewed_by(reviews_of_sheet(sheet=sheet, stage=stage))
+        for stage in (Stage.MID_YEAR, Stage.YEAR_END)
+    ]
+    return [
+        section
+        for section in sections
+        if any(section_carries(item, section, reviewed_by) for item in items)
+    ]
 
 
 # Exporters ---------------------------------------------------------------------------------

@@ -70,3 +70,29 @@ def test_an_item_carried_by_several_sections_gets_a_row_each(merged_sheet):
     )
     assert "（作成中）" not in flat  # confirmed reviews print as they are
     assert count_token(printed, "共通") == 1
+
+
+def test_a_common_items_review_stays_with_whoever_wrote_it(org):
+    """The head filed the 共通 item's review, then named 市民課 to file it: the PDF prints the
+    head's review (the rule of reviews.selectors.reviewers_due), not an empty 市民課 line."""
+    from reviews.models import Review
+
+    common = factories.GoalItemFactory(
+        sheet=org.sheet_a, position=1, number=2, title="共通の実施項目", is_common=True
+    )
+    Review.objects.create(
+        item=common,
+        section=None,
+        stage=Stage.MID_YEAR,
+        status=ReviewStatus.SUBMITTED,
+        progress_mark=org.fiscal_year.progress_scale.marks.get(symbol="◎"),
+        first_half_status="部長が書いた上半期の状況",
+    )
+    common.common_reviewer_section = org.section_a1
+    common.save()
+
+    _, _, data = pdf.sheet_pdf(org.sheet_a, "mid_year")
+
+    flat = squeeze(text(data))
+    assert in_order(flat, ["共通の実施項目", "部長が書いた上半期の状況"])
+    assert count_token(flat, "共通（市民課）") == 0
