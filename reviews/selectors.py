@@ -141,6 +141,12 @@ def reviewers_due(
     return list(dict.fromkeys(carrier_section_ids))
 
 
+def review_returnable(review: Review, window: str) -> bool:
+    """The head may return it: filed (submitted or confirmed), while its stage is open or after
+    planning staff reopened it; after the close the writer could not fix it."""
+    return review.status in FILED_STATUSES and (window == OPEN or review.reopened_at is not None)
+
+
 @dataclass
 class ReviewSlot:
     """One review that is due: an item, who files it (a section; None for the department),
@@ -197,6 +203,10 @@ class ReviewSlot:
             and self.review.reopened_at is not None
             and self.review.status != ReviewStatus.CONFIRMED
         )
+
+    @property
+    def can_be_returned(self) -> bool:
+        return self.review is not None and review_returnable(self.review, self.window)
 
     @property
     def is_fillable(self) -> bool:

@@ -22,7 +22,7 @@ from reviews.models import (
     ReviewStatus,
     Stage,
 )
-from reviews.selectors import BEFORE, OPEN, stage_window
+from reviews.selectors import BEFORE, OPEN, review_returnable, stage_window
 
 
 def _comparable(phrase: str) -> str:
@@ -449,7 +449,7 @@ def review_return(*, review: Review, comment: str, version: int, user) -> Review
             f"（この確認は「{review.get_status_display()}」です）。"
         )
     fiscal_year = review.item.sheet.fiscal_year
-    if stage_window(fiscal_year, review.stage) != OPEN and review.reopened_at is None:
+    if not review_returnable(review, stage_window(fiscal_year, review.stage)):
         raise ValidationError(
             f"{fiscal_year.label}の{review.get_stage_display()}の受付は終了しているため、"
             "差し戻せません。企画・政策担当が再開すると、記入者が直せるようになります。"

@@ -88,3 +88,13 @@ def test_queries_do_not_grow_with_items(mid_year, client_for, url, shared):
         )
         make_review(item, mid_year.section_a1, status=ReviewStatus.SUBMITTED)
     assert count() == before
+
+
+def test_no_return_box_once_the_stage_has_closed(mid_year, client_for, url, shared):
+    """After the close the head cannot return (the writer could not fix it): no box offered."""
+    page = client_for(mid_year.head_a).get(url).content.decode()
+    assert page.count("差し戻す<span") == 2  # the submitted and the confirmed review
+    mid_year.fiscal_year.phase = "year_end"
+    mid_year.fiscal_year.save()
+    page = client_for(mid_year.head_a).get(url + "?stage=mid_year").content.decode()
+    assert "差し戻す<span" not in page
