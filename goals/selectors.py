@@ -316,6 +316,16 @@ CHANGE_ACTIONS = {
     "item.moved": "項目を移動",
     "item.renumbered": "番号を変更",
     "review.imported": "確認の取り込み",
+    "review.saved": "確認を一時保存",
+    "review.submitted": "確認を提出",
+    "review.confirmed": "確認を確認済みに",
+    "review.returned": "確認を差し戻し",
+    "review.reopened": "確認の受付を再開",
+    "review.reviewer_changed": "確認の記入者を変更",
+    "item.common_reviewer_assigned": "共通項目の記入課を指定",
+    "reviews.achievements_imported": "達成状況の取り込み",
+    "goalitem.imported": "項目の取り込み（管理画面）",
+    "pdf.city_requested": "全庁版PDFの作成を依頼",
 }
 
 

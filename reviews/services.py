@@ -326,7 +326,7 @@ def _write_review(
     }
     if review.get_status_display() != status_before:
         changes["状態"] = [status_before, review.get_status_display()]
-    changes["版"] = [review.version - 1, review.version]
+    changes["_version"] = [review.version - 1, review.version]
     changelog_record(
         sheet=item.sheet,
         target=review,
@@ -425,7 +425,7 @@ def review_confirm(*, review: Review, version: int, user) -> Review:
         target=review,
         action="review.confirmed",
         user=user,
-        changes={"状態": ["提出済み", "確認済み"], "版": [version, review.version]},
+        changes={"状態": ["提出済み", "確認済み"], "_version": [version, review.version]},
     )
     return review
 
@@ -479,7 +479,7 @@ def review_return(*, review: Review, comment: str, version: int, user) -> Review
         changes={
             "状態": [status_before, "差し戻し"],
             "差し戻しの理由": comment,
-            "版": [version, review.version],
+            "_version": [version, review.version],
         },
     )
     return review
@@ -522,7 +522,7 @@ def review_reopen(
     review.save()
     changes: dict[str, Any] = {
         "状態": [status_before, review.get_status_display()],
-        "版": [review.version - 1, review.version],
+        "_version": [review.version - 1, review.version],
     }
     if comment:
         changes["理由"] = comment
@@ -592,7 +592,7 @@ def common_reviewer_assign(*, item: GoalItem, section: Section | None, user) -> 
             user=user,
             changes={
                 "記入する課": [previous_label, section.name if section else "部長"],
-                "版": [review.version - 1, review.version],
+                "_version": [review.version - 1, review.version],
             },
         )
     changes: dict[str, Any] = {

@@ -60,3 +60,13 @@ def test_an_expired_session_sends_htmx_to_the_login_page(client, org):
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_error_pages_say_why_in_japanese_and_hide_djangos_english(client, org):
+    client.force_login(org.head_b)
+    response = client.get(reverse("goals:sheet_detail", args=[org.sheet_a.pk]))
+    assert response.status_code == 404
+    assert "整理表が見つかりません。" in response.content.decode()
+    response = client.get(reverse("goals:sheet_detail", args=[999999]))
+    assert response.status_code == 404
+    assert "matches the given query" not in response.content.decode()

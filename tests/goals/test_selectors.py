@@ -73,3 +73,25 @@ def test_achievement_status_from_confirmed_year_end_reviews(demo):
     assert achievement_status_by_item(sheet=machida)[machida.items.get(number=1).pk] == [
         "C: 目標水準を達成した"
     ]
+
+
+def test_every_recorded_action_has_a_japanese_label():
+    """The history page prints CHANGE_ACTIONS labels: no action may reach it as a raw code."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from goals.selectors import CHANGE_ACTIONS
+
+    used = set()
+    for app in ("goals", "reviews", "departments"):
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            used |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', path.read_text("utf-8")))
+            used |= set(re.findall(r'"(review\.saved)"', path.read_text("utf-8")))
+    sheet_actions = {
+        a
+        for a in used
+        if a.split(".")[0] not in {"category", "department", "section", "fiscal_year"}
+    }
+    assert sheet_actions - set(CHANGE_ACTIONS) == set()

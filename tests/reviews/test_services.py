@@ -60,7 +60,7 @@ def test_draft_saves_normalised_text_and_records_who_changed_what(mid_year):
     log = history(review)[-1]
     assert log.action == "review.saved" and log.user == org.chief_a and log.sheet == org.sheet_a
     assert log.changes["進捗状況"] == ["", "△ 遅れている"]
-    assert log.changes["版"] == [0, 1]
+    assert log.changes["_version"] == [0, 1]
     review = draft(org, version=1, second_half_plan="・1月に決定します。")
     assert review.version == 2
     assert history(review)[-1].changes["下半期の予定"] == [
