@@ -9,10 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -26,6 +25,7 @@ from departments.permissions import (
 )
 from goals import xlsx
 from goals.excel_forms import ImportUploadForm
+from goals.http import attachment, page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalSheet
 from goals.selectors import sheet_with_content
 from goals.services import SheetImportError, sheet_import_with_vocabulary
@@ -33,13 +33,6 @@ from goals.services import SheetImportError, sheet_import_with_vocabulary
 PAYLOAD_SALT = "goals.excel.import"
 PAYLOAD_MAX_AGE = 2 * 60 * 60  # seconds between the preview and the confirmation
 TEMPLATE = "excel/import.html"
-
-
-def _file_response(filename: str, content_type: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -53,15 +46,15 @@ def sheet_xlsx(request, pk: int):
             "種類の指定が正しくありません（plan または year_end）。".encode(),
             content_type="text/plain; charset=utf-8",
         )
-    return _file_response(*xlsx.sheet_xlsx(sheet_with_content(pk=sheet.pk), kind))
+    return attachment(*xlsx.sheet_xlsx(sheet_with_content(pk=sheet.pk), kind))
 
 
 def _render(request, context: dict, status: int = 200):
     context.setdefault("show_form", True)
     context["upload_limit_mb"] = settings.UPLOAD_MAX_BYTES // 1024 // 1024
-    template = f"{TEMPLATE}#import-area" if request.htmx and not request.htmx.boosted else TEMPLATE
+    template = page_or_partial(request, TEMPLATE, "import-area")
     # htmx 2 swaps only 2xx answers: a failed upload answers 200 to htmx and 422 to a plain form.
-    return render(request, template, context, status=200 if request.htmx else status)
+    return render(request, template, context, status=200 if wants_partial(request) else status)
 
 
 def _check_may_import(user):
@@ -196,6 +189,6 @@ def import_confirm(request):
         f"（実施項目 {len(data.items)}件）。",
     )
     url = reverse("goals:sheet_detail", args=[sheet.pk])
-    if request.htmx:
+    if wants_partial(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -44,6 +44,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from departments.models import Section
 from goals import pdf_worker
+from goals.http import safe_filename
 from goals.models import FiscalYear, GoalSheet, PrintKind
 from goals.selectors import (
     COMMON_LABEL,
@@ -251,10 +252,6 @@ def _share(total: float, fixed: list[Column], flexible: list[tuple[str, float]])
     rest = total - sum(column.width for column in fixed)
     weights = sum(weight for _, weight in flexible)
     return [Column(label, round(rest * weight / weights, 1)) for label, weight in flexible]
-
-
-def _safe_filename(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
 def _with_content(sheet: GoalSheet) -> GoalSheet:
@@ -694,7 +691,7 @@ def sheet_filename(sheet: GoalSheet, kind: str = PrintKind.PLAN) -> str:
     parts = [sheet.fiscal_year.label, "組織目標展開整理表"]
     parts += {PrintKind.YEAR_END: ["達成状況"], PrintKind.MID_YEAR: ["中間確認"]}.get(kind, [])
     parts.append(sheet.department.name)
-    return _safe_filename("_".join(parts)) + ".pdf"
+    return safe_filename("_".join(parts)) + ".pdf"
 
 
 def sheet_pdf(sheet: GoalSheet, kind: str = PrintKind.PLAN) -> tuple[str, str, bytes]:
@@ -706,7 +703,7 @@ def section_review_pdf(sheet: GoalSheet, section: Section) -> tuple[str, str, by
     """One section's review sheet: plan, 中間確認 and 年度末確認 of the items it carries."""
     filename = f"{sheet.fiscal_year.label}_実行計画_{sheet.department.name}{section.name}.pdf"
     html = section_reviews_html(sheet, [section])
-    return _safe_filename(filename), PDF_CONTENT_TYPE, render_pdf(html)
+    return safe_filename(filename), PDF_CONTENT_TYPE, render_pdf(html)
 
 
 def section_reviews_pdf(
@@ -719,7 +716,7 @@ def section_reviews_pdf(
         sections = sections_with_items(sheet)
     filename = f"{sheet.fiscal_year.label}_実行計画_{sheet.department.name}.pdf"
     html = section_reviews_html(sheet, sections)
-    return _safe_filename(filename), PDF_CONTENT_TYPE, render_pdf(html)
+    return safe_filename(filename), PDF_CONTENT_TYPE, render_pdf(html)
 
 
 # The whole city ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from departments.models import Department, Section
@@ -22,6 +21,7 @@ from departments.permissions import (
     section_sheet_access,
 )
 from goals import pdf
+from goals.http import attachment, page_or_partial, wants_partial
 from goals.models import CityPdfJob, FiscalYear, GoalSheet, PrintKind
 from goals.selectors import sheet_with_content
 from goals.services import city_pdf_job_start
@@ -33,14 +33,6 @@ KIND_LABELS = {
     PrintKind.MID_YEAR: "中間確認",
     SECTION_REVIEW: "課の実行計画（中間・年度末確認）",
 }
-
-
-def _attachment(filename: str, content_type: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Drafts are printed too: never kept by a shared cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -83,7 +75,7 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             exported = pdf.sheet_pdf(sheet, kind)
     except pdf.PdfRenderError as error:
         return _error(request, str(error), status=500)
-    return _attachment(*exported)
+    return attachment(*exported)
 
 
 @require_GET
@@ -96,7 +88,7 @@ def section_review_pdf(request: HttpRequest, pk: int, section_pk: int) -> HttpRe
         exported = pdf.section_review_pdf(sheet, section)
     except pdf.PdfRenderError as error:
         return _error(request, str(error), status=500)
-    return _attachment(*exported)
+    return attachment(*exported)
 
 
 # The print menu and the whole city -----------------------------------------------------------
@@ -159,8 +151,7 @@ def menu(request: HttpRequest) -> HttpResponse:
         "bundles": _bundles(fiscal_year),
         "sheet_count": len(sheets),
     }
-    template = "print/menu.html#menu_body" if request.htmx and not request.htmx.boosted else None
-    return render(request, template or "print/menu.html", context)
+    return render(request, page_or_partial(request, "print/menu.html", "menu_body"), context)
 
 
 @require_POST
@@ -174,7 +165,7 @@ def city_start(request: HttpRequest) -> HttpResponse:
     check_print_city(request.user, fiscal_year.year)
     if not GoalSheet.objects.filter(fiscal_year=fiscal_year).exists():
         message = f"{fiscal_year.label}の整理表はまだありません。"
-        if request.htmx:
+        if wants_partial(request):
             bundle = {
                 "kind": kind,
                 "label": PrintKind(kind).label,
@@ -185,7 +176,7 @@ def city_start(request: HttpRequest) -> HttpResponse:
             return render(request, "print/job.html#bundle", {"bundle": bundle})
         return _error(request, message, status=400)
     job = city_pdf_job_start(fiscal_year=fiscal_year, kind=kind, user=request.user)
-    if request.htmx:
+    if wants_partial(request):
         return render(request, "print/job.html#bundle", {"bundle": _bundle(job)})
     return redirect(f"{reverse('print:city_status', args=[job.pk])}")
 
@@ -196,8 +187,7 @@ def city_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(CityPdfJob.objects.select_related("fiscal_year"), pk=pk)
     check_print_city(request.user, job.fiscal_year.year)
     context = {"bundle": _bundle(job)}
-    template = "print/job.html#bundle" if request.htmx and not request.htmx.boosted else None
-    return render(request, template or "print/job.html", context)
+    return render(request, page_or_partial(request, "print/job.html", "bundle"), context)
 
 
 @require_GET

@@ -39,6 +39,7 @@ from goals.forms import (
     VersionForm,
     add_service_errors,
 )
+from goals.http import page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
 from reviews.selectors import achievement_status_by_item
@@ -47,15 +48,6 @@ HISTORY_PAGE_SIZE = 50
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """A partial is wanted: an htmx request that is not a boosted page load."""
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def _page_or_partial(template: str, partial: str, request: HttpRequest) -> str:
-    return f"{template}#{partial}" if _is_htmx(request) else template
 
 
 def _sheet_for(request: HttpRequest, pk: int, *, write: bool = False) -> GoalSheet:
@@ -99,7 +91,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     """Follow up with a full page: a redirect, or for htmx a client-side one."""
-    return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
 def _message_only(request: HttpRequest, text: str, *, level=messages.ERROR) -> HttpResponse:
@@ -110,7 +102,7 @@ def _message_only(request: HttpRequest, text: str, *, level=messages.ERROR) -> H
 
 def _refuse(request: HttpRequest, sheet: GoalSheet, text: str) -> HttpResponse:
     """An action the sheet's state does not allow now: say why and show the sheet again."""
-    if _is_htmx(request):
+    if wants_partial(request):
         return _message_only(request, text)
     messages.error(request, text)
     return redirect(_sheet_url(sheet))
@@ -193,7 +185,7 @@ def home(request: HttpRequest) -> HttpResponse:
             overview=selectors.department_sheet_overview(fiscal_year=chosen) if chosen else [],
             can_manage=roles.is_admin or roles.is_planning(chosen.year if chosen else None),
         )
-        if _is_htmx(request):
+        if wants_partial(request):
             return render(request, "home.html#overview", context)
     else:
         context["others"] = list(selectors.other_visible_sheets(user=request.user, exclude=shown))
@@ -251,7 +243,7 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
         "fiscal_year": fiscal_year,
         "previous": previous,
     }
-    return render(request, _page_or_partial("goals/sheet_create.html", "form", request), context)
+    return render(request, page_or_partial(request, "goals/sheet_create.html", "form"), context)
 
 
 # The sheet page -----------------------------------------------------------------------------
@@ -260,7 +252,7 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet_for(request, pk)
-    if _is_htmx(request):
+    if wants_partial(request):
         return _items_response(request, sheet)
     context = _table_context(request, sheet.pk)
     context.update(_header_context(request, context["sheet"]))
@@ -295,7 +287,7 @@ def _header_context(request: HttpRequest, sheet: GoalSheet, **extra) -> dict:
 def sheet_header(request: HttpRequest, pk: int) -> HttpResponse:
     """The 作成日 line as shown (what cancelling the header form swaps back in)."""
     sheet = _sheet_for(request, pk)
-    if not _is_htmx(request):
+    if not wants_partial(request):
         return redirect(_sheet_url(sheet))
     sheet = selectors.sheet_with_content(pk=sheet.pk)
     return render(request, "goals/_sheet_head.html#dates", _header_context(request, sheet))
@@ -326,16 +318,21 @@ def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _is_htmx(request):
+            if wants_partial(request):
                 fresh = selectors.sheet_with_content(pk=sheet.pk)
                 return render(
                     request, "goals/_sheet_head.html#dates", _header_context(request, fresh)
                 )
             messages.success(request, "作成日を変更しました。")
             return redirect(_sheet_url(sheet))
-    context = {"sheet": sheet, "form": form, "conflict": conflict, "in_place": _is_htmx(request)}
+    context = {
+        "sheet": sheet,
+        "form": form,
+        "conflict": conflict,
+        "in_place": wants_partial(request),
+    }
     return render(
-        request, _page_or_partial("goals/sheet_header_form.html", "form", request), context
+        request, page_or_partial(request, "goals/sheet_header_form.html", "form"), context
     )
 
 
@@ -358,11 +355,11 @@ def signer_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _is_htmx(request):
+            if wants_partial(request):
                 return _signers_response(request, sheet)
             messages.success(request, "署名者を追加しました。")
             return redirect(_sheet_url(sheet, "sheet-signers"))
-    if _is_htmx(request):
+    if wants_partial(request):
         return _signers_response(request, sheet, signer_form=form)
     context = {"sheet": sheet, "form": form, "signer": None}
     return render(request, "goals/signer_form.html", context)
@@ -382,11 +379,11 @@ def signer_edit(request: HttpRequest, pk: int, signer_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _is_htmx(request):
+            if wants_partial(request):
                 return _signers_response(request, sheet)
             messages.success(request, "署名者を変更しました。")
             return redirect(_sheet_url(sheet, "sheet-signers"))
-    if _is_htmx(request):
+    if wants_partial(request):
         return _signers_response(request, sheet, editing_signer=signer.pk, editing_form=form)
     context = {"sheet": sheet, "form": form, "signer": signer}
     return render(request, "goals/signer_form.html", context)
@@ -400,14 +397,12 @@ def signer_remove(request: HttpRequest, pk: int, signer_pk: int) -> HttpResponse
         return refused
     if request.method == "POST":
         services.signer_remove(signer=signer, user=request.user)
-        if _is_htmx(request):
+        if wants_partial(request):
             return _signers_response(request, sheet)
         messages.success(request, f"署名者「{signer}」を削除しました。")
         return redirect(_sheet_url(sheet, "sheet-signers"))
     context = {"sheet": sheet, "signer": signer}
-    return render(
-        request, _page_or_partial("goals/signer_remove.html", "confirm", request), context
-    )
+    return render(request, page_or_partial(request, "goals/signer_remove.html", "confirm"), context)
 
 
 @require_POST
@@ -420,7 +415,7 @@ def signer_move(request: HttpRequest, pk: int, signer_pk: int) -> HttpResponse:
         services.signer_move(
             signer=signer, direction=form.cleaned_data["direction"], user=request.user
         )
-    if _is_htmx(request):
+    if wants_partial(request):
         return _signers_response(request, sheet)
     return redirect(_sheet_url(sheet, "sheet-signers"))
 
@@ -432,16 +427,16 @@ def signer_move(request: HttpRequest, pk: int, signer_pk: int) -> HttpResponse:
 def item_row(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """An item's row as shown: what cancelling its form swaps back in."""
     sheet, item = _item_for(request, pk, item_pk)
-    if not _is_htmx(request):
+    if not wants_partial(request):
         return redirect(_sheet_url(sheet, f"item-{item.pk}"))
     return _row_response(request, sheet, item.pk)
 
 
 def _item_form_page(request: HttpRequest, context: dict) -> HttpResponse:
-    context["in_place"] = _is_htmx(request)
+    context["in_place"] = wants_partial(request)
     context.setdefault("deadline_suggestions", DEADLINE_SUGGESTIONS)
     context.setdefault("columns", 8)
-    return render(request, _page_or_partial("goals/item_form.html", "form_row", request), context)
+    return render(request, page_or_partial(request, "goals/item_form.html", "form_row"), context)
 
 
 def _after_item(request: HttpRequest, sheet: GoalSheet) -> GoalItem | None:
@@ -480,7 +475,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _is_htmx(request):
+            if wants_partial(request):
                 return _row_response(request, sheet, item.pk)
             messages.success(request, f"番号{item.number}の項目を追加しました。")
             return redirect(_sheet_url(sheet, f"item-{item.pk}"))
@@ -515,7 +510,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _is_htmx(request):
+            if wants_partial(request):
                 return _row_response(request, sheet, item.pk)
             messages.success(request, f"番号{item.number}の項目を保存しました。")
             return redirect(_sheet_url(sheet, f"item-{item.pk}"))
@@ -547,7 +542,7 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             text = f"番号{item.number}の項目を削除しました。"
-            if _is_htmx(request):
+            if wants_partial(request):
                 messages.success(request, text)
                 context = _table_context(request, sheet.pk)
                 return render(request, "goals/_item_row_response.html", context)
@@ -561,10 +556,10 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "conflict": conflict,
         "columns": item_context["columns"],
         "row": next((row for row in item_context["rows"] if row.item.pk == item.pk), None),
-        "in_place": _is_htmx(request),
+        "in_place": wants_partial(request),
     }
     return render(
-        request, _page_or_partial("goals/item_delete.html", "confirm_row", request), context
+        request, page_or_partial(request, "goals/item_delete.html", "confirm_row"), context
     )
 
 
@@ -580,7 +575,7 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         services.item_move(item=item, direction=form.cleaned_data["direction"], user=request.user)
     except ValidationError as error:
         return _refuse(request, sheet, " ".join(error.messages))
-    if _is_htmx(request):
+    if wants_partial(request):
         return _items_response(request, sheet)
     return redirect(_sheet_url(sheet, f"item-{item.pk}"))
 
@@ -593,7 +588,7 @@ def items_renumber(request: HttpRequest, pk: int) -> HttpResponse:
     changed = services.items_renumber(sheet=sheet, user=request.user)
     text = f"番号を振り直しました（{changed}項目）。" if changed else "番号は既に順番どおりです。"
     messages.success(request, text)
-    if _is_htmx(request):
+    if wants_partial(request):
         return _items_response(request, sheet)
     return redirect(_sheet_url(sheet))
 
@@ -687,9 +682,9 @@ def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
         "sheet": sheet,
         "form": form,
         "next": _next_url(request, ""),
-        "in_place": _is_htmx(request),
+        "in_place": wants_partial(request),
     }
-    return render(request, _page_or_partial("goals/sheet_return.html", "form", request), context)
+    return render(request, page_or_partial(request, "goals/sheet_return.html", "form"), context)
 
 
 # History and accepted versions --------------------------------------------------------------
@@ -707,9 +702,7 @@ def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
         page=page,
         entries=selectors.history_entries(page.object_list),
     )
-    return render(
-        request, _page_or_partial("goals/sheet_history.html", "entries", request), context
-    )
+    return render(request, page_or_partial(request, "goals/sheet_history.html", "entries"), context)
 
 
 @require_GET
@@ -726,6 +719,4 @@ def snapshot_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "rows": selectors.snapshot_rows(snapshot.data),
         "snapshots": list(selectors.sheet_snapshots(sheet=sheet)),
     }
-    return render(
-        request, _page_or_partial("goals/snapshot_detail.html", "table", request), context
-    )
+    return render(request, page_or_partial(request, "goals/snapshot_detail.html", "table"), context)

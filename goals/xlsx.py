@@ -43,6 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from goals import text
 from goals.deadlines import deadline_parse
 from goals.fields import strip_control_characters
+from goals.http import safe_filename
 from goals.selectors import carriers_of, fiscal_year_default_scales, sheet_date_line, sheet_rows
 from goals.services import ItemData, SheetData, SignerData
 from goals.wareki import fiscal_year_label, parse_date, wareki_date
@@ -168,10 +169,6 @@ def _lines_needed(value, width: float) -> int:
 
 def _safe_sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "・", name)[:31] or "整理表"
-
-
-def _filename_part(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")
 
 
 def _sheet_columns(items, kind: str) -> list[str]:
@@ -321,7 +318,7 @@ def sheet_xlsx(sheet, kind: str = KIND_PLAN) -> tuple[str, str, bytes]:
     kind_suffix = "_年度末" if kind == KIND_YEAR_END else ""
     filename = (
         f"{sheet.fiscal_year.label}_組織目標展開整理表_"
-        f"{_filename_part(sheet.department.name)}{kind_suffix}.xlsx"
+        f"{safe_filename(sheet.department.name)}{kind_suffix}.xlsx"
     )
     return filename, CONTENT_TYPE, workbook_bytes(workbook)
 
@@ -455,7 +452,7 @@ def items_table_xlsx(rows: Iterable[tuple], *, title: str) -> tuple[str, str, by
         ws.auto_filter.ref = (
             f"A{header_row}:{get_column_letter(len(TABLE_COLUMNS))}{header_row + count}"
         )
-    filename = f"{_filename_part(title) or '実施項目一覧'}.xlsx"
+    filename = f"{safe_filename(title) or '実施項目一覧'}.xlsx"
     return filename, CONTENT_TYPE, workbook_bytes(workbook)
 
 

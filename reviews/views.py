@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from departments.models import Department, Section
@@ -26,6 +25,7 @@ from departments.permissions import (
     check_sheet,
 )
 from goals import xlsx
+from goals.http import attachment, page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalItem, GoalSheet
 from goals.text import split_bullets
 from reviews import charts, selectors, services
@@ -41,13 +41,6 @@ from reviews.forms import (
 from reviews.models import Review, Stage
 
 SEARCH_PAGE_SIZE = 50
-
-
-def _template(request: HttpRequest, template: str, partial: str) -> str:
-    """The page, or only its partial for an htmx request that is not a boosted navigation."""
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{partial}"
-    return template
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -98,7 +91,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         "focus": selectors.stage_in_focus(fiscal_year),
         "today": timezone.localdate(),
     }
-    return render(request, _template(request, "reviews/my_reviews.html", "content"), context)
+    return render(request, page_or_partial(request, "reviews/my_reviews.html", "content"), context)
 
 
 @require_POST
@@ -126,7 +119,7 @@ def common_reviewer(request: HttpRequest, item_pk: int) -> HttpResponse:
             notice = f"確認は{section.name if section else '部長'}が記入します。"
     else:
         error = "課を選び直してください。"
-    if not request.htmx:
+    if not wants_partial(request):
         if error:
             messages.error(request, error)
         else:
@@ -204,7 +197,7 @@ def review_edit(
     check_review(request.user, item=item, section=section)
     if not selectors.is_reviewer_of(item, section):
         raise Http404("この課の確認はありません。")
-    template = _template(request, "reviews/review_edit.html", "review_form")
+    template = page_or_partial(request, "reviews/review_edit.html", "review_form")
     if request.method == "GET":
         return render(
             request, template, _review_context(request, item=item, section=section, stage=stage)
@@ -242,7 +235,7 @@ def review_edit(
                 if submitting
                 else "下書きを保存しました。"
             )
-            if not request.htmx:
+            if not wants_partial(request):
                 messages.success(request, notice)
                 return redirect(request.path)
             item = _item(item_pk)
@@ -297,7 +290,7 @@ def review_reopen(
     else:
         error = "再開の理由は2000文字以内で入力してください。"
     args = [item.pk, stage] + ([section.pk] if section else [])
-    if not request.htmx:
+    if not wants_partial(request):
         if error:
             messages.error(request, error)
         else:
@@ -358,7 +351,7 @@ def review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
     else:
         error = "画面を読み込み直してから、もう一度確認してください。"
-    if not request.htmx:
+    if not wants_partial(request):
         if error:
             messages.error(request, error)
         else:
@@ -387,11 +380,11 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, exc)
         else:
             notice = "差し戻しました。記入者に理由が表示されます。"
-            if not request.htmx:
+            if not wants_partial(request):
                 messages.success(request, notice)
                 return redirect(_overview_url(review))
             return _card(request, review, card_notice=notice)
-    if not request.htmx:
+    if not wants_partial(request):
         return render(request, "reviews/review_return.html", {"review": review, "form": form})
     return _card(request, review, return_form=form, return_open=True)
 
@@ -432,7 +425,9 @@ def sheet_reviews(request: HttpRequest, sheet_pk: int) -> HttpResponse:
         "can_assign": can_assign_common_reviewer(request.user, sheet),
         "today": timezone.localdate(),
     }
-    return render(request, _template(request, "reviews/sheet_reviews.html", "content"), context)
+    return render(
+        request, page_or_partial(request, "reviews/sheet_reviews.html", "content"), context
+    )
 
 
 # Planning staff: the dashboard, who has not filed, search, the years -------------------------
@@ -490,7 +485,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["yoy_marks"], context["yoy_levels"] = charts.year_over_year_charts(
             department, selectors.department_years(department=department)
         )
-    return render(request, _template(request, "reviews/dashboard.html", partial), context)
+    return render(request, page_or_partial(request, "reviews/dashboard.html", partial), context)
 
 
 @require_GET
@@ -516,7 +511,7 @@ def unfiled(request: HttpRequest) -> HttpResponse:
             fiscal_year=fiscal_year, stage=stage, groups=groups, today=today
         ),
     }
-    return render(request, _template(request, "reviews/unfiled.html", "content"), context)
+    return render(request, page_or_partial(request, "reviews/unfiled.html", "content"), context)
 
 
 @require_GET
@@ -543,7 +538,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": query.urlencode(),
     }
-    return render(request, _template(request, "reviews/search.html", "results"), context)
+    return render(request, page_or_partial(request, "reviews/search.html", "results"), context)
 
 
 # Search results as Excel: the same query string, every matching row (not just one page).
@@ -562,17 +557,14 @@ def search_xlsx(request: HttpRequest) -> HttpResponse:
         )
     items = selectors.review_search(user=request.user, filters=form.filters())
     rows = selectors.item_review_rows(user=request.user, items=items[:SEARCH_EXPORT_LIMIT])
-    filename, content_type, content = xlsx.items_table_xlsx(rows, title="検索結果")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return attachment(*xlsx.items_table_xlsx(rows, title="検索結果"))
 
 
 @require_GET
 def fiscal_years(request: HttpRequest) -> HttpResponse:
     check_planning(request.user)
     years = selectors.fiscal_years_all()
-    template = _template(request, "reviews/fiscal_years.html", "year_list")
+    template = page_or_partial(request, "reviews/fiscal_years.html", "year_list")
     return render(request, template, {"years": years})
 
 
@@ -582,7 +574,7 @@ def fiscal_year_edit(request: HttpRequest, year: int) -> HttpResponse:
     fiscal_year = selectors.fiscal_year_for(year)
     if fiscal_year is None:
         raise Http404("年度が見つかりません。")
-    template = _template(request, "reviews/fiscal_year_edit.html", "year_form")
+    template = page_or_partial(request, "reviews/fiscal_year_edit.html", "year_form")
     if request.method == "GET":
         form = FiscalYearForm.for_year(fiscal_year)
         if request.htmx and request.GET.get("cancel"):
@@ -604,7 +596,7 @@ def fiscal_year_edit(request: HttpRequest, year: int) -> HttpResponse:
             _add_errors(form, exc)
         else:
             notice = f"{fiscal_year.label}を「{fiscal_year.get_phase_display()}」の段階にしました。"
-            if not request.htmx:
+            if not wants_partial(request):
                 messages.success(request, notice)
                 return redirect("reviews:fiscal_years")
             return render(

@@ -1,4 +1,4 @@
-"""{% load errors %}{{ exception|japanese_only }}: our own error messages, not Django's English ones.
+"""{% load errors %}{{ exception|japanese_only }}: our own error messages, not Django's.
 
 Views raise Http404/PermissionDenied with a Japanese reason ("整理表が見つかりません。");
 Django's own (get_object_or_404: "No GoalSheet matches the given query.") stay hidden.
