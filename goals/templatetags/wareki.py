@@ -1,8 +1,10 @@
-"""{% load wareki %}: {{ day|wareki }} → 令和8年4月1日, {{ 2026|nendo }} → 令和8年度."""
+"""{% load wareki %}: {{ day|wareki }} → 令和8年4月1日, {{ moment|wareki_datetime }} →
+令和8年11月21日 14:05, {{ 2026|nendo }} → 令和8年度."""
 
 import datetime
 
 from django import template
+from django.utils import timezone
 
 from goals.wareki import fiscal_year_label, wareki_date
 
@@ -24,3 +26,13 @@ def nendo(value):
         return fiscal_year_label(int(value))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def wareki_datetime(value):
+    """A moment in Japan time: 令和8年11月21日 14:05."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{wareki_date(value.date())} {value:%H:%M}"

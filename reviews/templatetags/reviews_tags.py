@@ -70,12 +70,3 @@ def as_wareki(value) -> str:
     if isinstance(value, datetime.date):
         return wareki_date(value)
     return ""
-
-
-@register.filter
-def wareki_datetime(value) -> str:
-    """An aware datetime in local time: 令和8年11月21日 13:55."""
-    if not isinstance(value, datetime.datetime):
-        return ""
-    local = timezone.localtime(value)
-    return f"{wareki_date(local.date())} {local:%H:%M}"
