@@ -23,6 +23,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -101,8 +102,10 @@ class ProjectFilesFetcher(URLFetcher):
     def __init__(self, allowed: Iterable[Path]):
         super().__init__(allowed_protocols=["file"], allow_redirects=False)
         self._allowed = {path.resolve() for path in allowed}
-        self.requested: list[str] = []
-        self.refused: list[str] = []
+        # The last URLs asked for and refused, for tests and logs; bounded because the renderer
+        # lives as long as its worker process.
+        self.requested: deque[str] = deque(maxlen=200)
+        self.refused: deque[str] = deque(maxlen=200)
 
     def fetch(self, url, headers=None):
         self.requested.append(url)
