@@ -315,11 +315,10 @@ def sheet_xlsx(sheet, kind: str = KIND_PLAN) -> tuple[str, str, bytes]:
     ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     _print_setup(ws)
 
-    kind_suffix = "_年度末" if kind == KIND_YEAR_END else ""
-    filename = (
-        f"{sheet.fiscal_year.label}_組織目標展開整理表_"
-        f"{safe_filename(sheet.department.name)}{kind_suffix}.xlsx"
-    )
+    # Named as the PDF is: 令和7年度_組織目標展開整理表_達成状況_福祉部.
+    parts = [sheet.fiscal_year.label, "組織目標展開整理表"]
+    parts += ["達成状況"] if kind == KIND_YEAR_END else []
+    filename = safe_filename("_".join([*parts, sheet.department.name])) + ".xlsx"
     return filename, CONTENT_TYPE, workbook_bytes(workbook)
 
 

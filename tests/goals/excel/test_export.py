@@ -33,7 +33,7 @@ def merged_in_column(ws, column: int) -> list[tuple[int, int]]:
 
 def test_official_layout_header_block_and_print_setup(city):
     filename, content_type, _content, ws = exported(2025, "福祉部", "year_end")
-    assert filename == "令和7年度_組織目標展開整理表_福祉部_年度末.xlsx"
+    assert filename == "令和7年度_組織目標展開整理表_達成状況_福祉部.xlsx"
     assert content_type == xlsx.CONTENT_TYPE
     assert ws["A1"].value == "令和7年度 組織目標展開整理表（福祉部の組織目標）"
     assert ws["A3"].value == "作成日"

@@ -32,7 +32,7 @@ def test_readers_download_the_sheet(org, client_for, persona):
 def test_year_end_kind_has_the_status_column(org, client_for):
     response = client_for(org.head_a).get(url(org.sheet_a, "year_end"))
     assert response.status_code == 200
-    filename = "令和8年度_組織目標展開整理表_市民部_年度末.xlsx"
+    filename = "令和8年度_組織目標展開整理表_達成状況_市民部.xlsx"
     assert quote(filename) in response["Content-Disposition"]
     header = [cell.value for cell in load_workbook(io.BytesIO(response.content)).active[5]]
     assert header[-1] == "達成状況"
