@@ -8,7 +8,7 @@ from departments.models import Department, Section
 from goals import text
 from goals.deadlines import DeadlineKind, deadline_parse
 from goals.fields import BoundedTextField, PlainCharField
-from goals.wareki import fiscal_year_bounds, fiscal_year_label
+from goals.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 
 
 class FiscalYear(models.Model):
@@ -168,7 +168,7 @@ class SheetRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.revised_on)
+        return f"{wareki_date(self.revised_on)}見直し"
 
 
 class SheetSigner(models.Model):
