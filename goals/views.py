@@ -42,7 +42,7 @@ from goals.forms import (
 from goals.http import page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
-from reviews.selectors import achievement_status_by_item
+from reviews.selectors import achievement_status_by_item, review_summaries_by_item
 
 HISTORY_PAGE_SIZE = 50
 
@@ -133,8 +133,11 @@ def _table_context(request: HttpRequest, sheet_pk: int) -> dict:
     access = check_sheet(request.user, sheet)
     rows = selectors.sheet_rows(sheet.items.all())
     statuses = achievement_status_by_item(sheet=sheet) if not sheet.is_editable else {}
+    # Filed reviews beside each item, every section's (reviews are filed on accepted sheets).
+    reviews = {} if sheet.is_editable else review_summaries_by_item(sheet=sheet, user=request.user)
     for row in rows:
         row.achievement_status = statuses.get(row.item.pk, [])
+        row.reviews = reviews.get(row.item.pk, [])
     can_edit = access is Access.WRITE and sheet.is_editable
     return {
         "sheet": sheet,

@@ -2,7 +2,6 @@
 
 - `{% if user|can_print_city %}`: the print menu (planning staff, administrators).
 - `{% sheet_print_links sheet %}`: the PDFs of a department's sheet the user may download.
-- `{% section_print_link sheet section %}`: a section's review sheet, when the user may read it.
 """
 
 from django import template
@@ -40,10 +39,3 @@ def sheet_print_links(context, sheet):
         ):
             links.append(("section_review", "課の実行計画（PDF）"))
     return {"sheet": sheet, "links": links}
-
-
-@register.inclusion_tag("print/_section_link.html", takes_context=True)
-def section_print_link(context, sheet, section):
-    user = context["request"].user
-    allowed = section_sheet_access(user, sheet=sheet, section=section) >= Access.READ
-    return {"sheet": sheet, "section": section, "allowed": allowed}

@@ -104,3 +104,56 @@ def test_a_closed_years_sheet_shows_the_achievement_column(org, as_persona, acce
     )
     content = text(as_persona("chief_a").get(goals_url("sheet_detail", org.sheet_a.pk)))
     assert "達成状況" in content and "ほぼ達成した" in content
+
+
+def test_every_sections_filed_review_shows_beside_the_item(org, as_persona, accepted):
+    from reviews.models import ReviewStatus, Stage
+
+    shared = factories.GoalItemFactory(
+        sheet=org.sheet_a, position=1, sections=[org.section_a1, org.section_a2]
+    )
+    marks = org.fiscal_year.progress_scale.marks
+    for section, symbol in [(org.section_a1, "○"), (org.section_a2, "△")]:
+        factories.ReviewFactory(
+            item=shared,
+            section=section,
+            stage=Stage.MID_YEAR,
+            status=ReviewStatus.SUBMITTED,
+            progress_mark=marks.get(symbol=symbol),
+        )
+    url = goals_url("sheet_detail", org.sheet_a.pk)
+    head = text(as_persona("head_a").get(url))
+    assert "中間 市民課 ○" in head and "中間 経済課 △" in head
+    chief = text(as_persona("chief_a2").get(url))  # 経済課's chief: not 市民課's review
+    assert "中間 経済課 △" in chief and "中間 市民課 ○" not in chief
+
+
+def test_an_accepted_sheet_with_reviews_costs_the_same_for_5_and_50_items(
+    org, as_persona, accepted
+):
+    from reviews.models import ReviewStatus, Stage
+
+    client = as_persona("head_a")
+    url = goals_url("sheet_detail", org.sheet_a.pk)
+    mark = org.fiscal_year.progress_scale.marks.first()
+
+    def fill(count):
+        GoalItem.objects.filter(sheet=org.sheet_a).delete()
+        for position in range(count):
+            item = factories.GoalItemFactory(
+                sheet=org.sheet_a, position=position, sections=[org.section_a1, org.section_a2]
+            )
+            for section in (org.section_a1, org.section_a2):
+                factories.ReviewFactory(
+                    item=item,
+                    section=section,
+                    stage=Stage.MID_YEAR,
+                    status=ReviewStatus.SUBMITTED,
+                    progress_mark=mark,
+                )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert text(response).count('class="review-chip review-chip--') == 2 * count
+        return len(queries)
+
+    assert fill(5) == fill(50)
