@@ -6,7 +6,7 @@ production settings and PostgreSQL, on loopback.
    Then adds ceil(N / 5) departments of five sections each: every department gets a copy of the
    demo's 市民部 sheet (25 items, accepted) in the current fiscal year, in its mid-year phase, with
    the items shared out among its sections, and every section a chief (load_chief_001 …) who
-   carries 3–6 items. Written with the services (`sheet_import`) and bulk_create.
+   carries 3–7 items. Written with the services (`sheet_import`) and bulk_create.
 2. Starts gunicorn (`config/gunicorn.py`, `config.settings.production`, a random SECRET_KEY,
    `SECURE_SSL_REDIRECT=false`, `ALLOWED_HOSTS=127.0.0.1`) on 127.0.0.1:8105, and stops it at the
    end. The client plays the TLS proxy of a deployment: it sends `X-Forwarded-Proto: https`, so
