@@ -31,3 +31,6 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("print/", include("goals.print_urls")),
 ]
+
+# A lost database connection is a 503 with its own Japanese page (config/views.py).
+handler500 = "config.views.server_error"

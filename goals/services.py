@@ -1314,23 +1314,35 @@ def city_pdf_job_run(*, job_id: int) -> None:
             stage=stage, departments_done=done, departments_total=total
         )
 
-    try:
-        _, _, data = pdf.city_pdf(job.fiscal_year, job.kind, progress=progress)
-    except Exception as error:
+    def fail(error: Exception) -> None:
         if not isinstance(error, pdf.PdfRenderError):
             logging.getLogger(__name__).exception("city PDF %s failed", job.pk)
         job.status = CityPdfJob.Status.FAILED
         job.error = str(error) if isinstance(error, pdf.PdfRenderError) else pdf.RENDER_FAILED
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
+
+    try:
+        _, _, data = pdf.city_pdf(job.fiscal_year, job.kind, progress=progress)
+        page_count = pdf.page_count(data)
+    except Exception as error:
+        fail(error)
         return
-    job.refresh_from_db(fields=["departments_done", "departments_total"])
-    job.file.save(f"{job.fiscal_year.year}_{job.kind}_{job.pk}.pdf", ContentFile(data), save=False)
-    job.page_count = pdf.page_count(data)
-    job.status = CityPdfJob.Status.DONE
-    job.stage = ""
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "page_count", "status", "stage", "finished_at"])
+    try:
+        job.refresh_from_db(fields=["departments_done", "departments_total"])
+        name = f"{job.fiscal_year.year}_{job.kind}_{job.pk}.pdf"
+        job.file.save(name, ContentFile(data), save=False)
+        job.page_count = page_count
+        job.status = CityPdfJob.Status.DONE
+        job.stage = ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "page_count", "status", "stage", "finished_at"])
+    except Exception as error:
+        # No file without a finished job (e.g. the database went away before the last save).
+        if job.file:
+            job.file.delete(save=False)
+        fail(error)
+        return
     _city_pdf_jobs_prune(fiscal_year=job.fiscal_year, kind=job.kind)
     pdf.cache_prune()
 

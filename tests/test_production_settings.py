@@ -52,3 +52,31 @@ def test_unsafe_production_configuration_refuses_to_start(env, message):
     result = run_check(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_database_connections_are_kept_between_requests():
+    """A connection per request would cost PostgreSQL a new backend process every time."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "mokuhyo.example.jp",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+    }
+    environment.pop("DEBUG", None)
+    environment.pop("CONN_MAX_AGE", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config.settings import production; "
+            "print(production.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "60"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -160,6 +161,9 @@ STORAGES = {
 }
 # Without `collectstatic` (development, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = True
+# The 18 MB of TrueType fonts are read from disk by WeasyPrint, never by browsers: compressing
+# them (gzip and brotli) made every `collectstatic` (`make serve`) take two minutes.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 

@@ -25,7 +25,9 @@ if not os.environ.get("ALLOWED_HOSTS"):
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("本番では DATABASE_URL に PostgreSQL を指定してください。")
 
-DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+# Persistent connections: opening one per request costs PostgreSQL a new backend process each
+# time. (The base settings always put CONN_MAX_AGE, 0 by default, in the dict: set it here.)
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # HTTPS everywhere: the proxy terminates TLS and tells us with X-Forwarded-Proto.
