@@ -254,10 +254,12 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk)
     if wants_partial(request):
-        return _items_response(request, sheet)
-    context = _table_context(request, sheet.pk)
+        return _items_response(request, _sheet_for(request, pk))
+    try:
+        context = _table_context(request, pk)
+    except GoalSheet.DoesNotExist:
+        raise Http404("整理表が見つかりません。") from None
     context.update(_header_context(request, context["sheet"]))
     return render(request, "goals/sheet_detail.html", context)
 

@@ -1138,7 +1138,8 @@ class ReviewSummary:
 
 
 def review_summaries_by_item(*, sheet: GoalSheet, user) -> dict[int, list[ReviewSummary]]:
-    """The reviews of a sheet's items that the user may read, per item id (one query).
+    """The reviews of a sheet's items that the user may read, per item id (one query when the
+    sheet's items are prefetched, as `goals.selectors.sheet_with_content` does).
 
     Shared items list one entry per section, in the sections' order; drafts are left out (they
     are their writer's until submitted).
@@ -1146,12 +1147,18 @@ def review_summaries_by_item(*, sheet: GoalSheet, user) -> dict[int, list[Review
     reviews = (
         Review.objects.filter(item__sheet=sheet)
         .exclude(status=ReviewStatus.DRAFT)
-        .select_related("item__sheet__fiscal_year", "section", "progress_mark", "achievement_level")
+        .select_related("section", "progress_mark", "achievement_level")
         .order_by("item_id", "stage", "section__display_order", "section__name")
     )
+    # The sheet's items as already loaded (prefetched by sheet_with_content): no join per review.
+    items = {item.pk: item for item in sheet.items.all()}
     summaries: dict[int, list[ReviewSummary]] = defaultdict(list)
     for review in reviews:
-        if review_access(user, item=review.item, section=review.section) is Access.NONE:
+        item = items.get(review.item_id)
+        if item is None:
+            continue
+        item.sheet = sheet
+        if review_access(user, item=item, section=review.section) is Access.NONE:
             continue
         summaries[review.item_id].append(
             ReviewSummary(

@@ -384,11 +384,13 @@ def test_review_summaries_for_the_sheet_page(mid_year, django_assert_num_queries
     make_review(shared, org.section_a2, status=ReviewStatus.CONFIRMED)
     make_review(org.item_a, org.section_a1)  # a draft: not shown
     from departments.permissions import user_roles
+    from goals.selectors import sheet_with_content
     from reviews.selectors import review_summaries_by_item
 
     user_roles(org.head_a)
+    sheet = sheet_with_content(pk=org.sheet_a.pk)  # as the sheet page loads it
     with django_assert_num_queries(1):
-        summaries = review_summaries_by_item(sheet=org.sheet_a, user=org.head_a)
+        summaries = review_summaries_by_item(sheet=sheet, user=org.head_a)
     assert [(s.reviewer, s.mark, s.status_label) for s in summaries[shared.pk]] == [
         ("市民課", "○", "提出済み"),
         ("経済課", "○", "確認済み"),
