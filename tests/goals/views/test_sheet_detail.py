@@ -157,3 +157,16 @@ def test_an_accepted_sheet_with_reviews_costs_the_same_for_5_and_50_items(
         return len(queries)
 
     assert fill(5) == fill(50)
+
+
+def test_the_downloads_menu_offers_what_the_user_may_have(org, as_persona):
+    from django.urls import reverse
+
+    url = goals_url("sheet_detail", org.sheet_a.pk)
+    pdf = reverse("print:sheet_pdf", args=[org.sheet_a.pk]) + "?kind=plan"
+    xlsx = reverse("excel:sheet_xlsx", args=[org.sheet_a.pk]) + "?kind=plan"
+    upload = reverse("excel:import_upload") + f"?sheet={org.sheet_a.pk}"
+    head = text(as_persona("head_a").get(url))
+    assert pdf in head and xlsx in head and upload in head
+    chief = text(as_persona("chief_a").get(url))
+    assert pdf in chief and xlsx in chief and upload not in chief
