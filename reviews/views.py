@@ -514,6 +514,10 @@ def unfiled(request: HttpRequest) -> HttpResponse:
     return render(request, page_or_partial(request, "reviews/unfiled.html", "content"), context)
 
 
+# Search results as Excel: the same query string, every matching row up to this many items.
+SEARCH_EXPORT_LIMIT = 5000
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     check_planning(request.user)
@@ -537,12 +541,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query.urlencode(),
+        "export_limit": SEARCH_EXPORT_LIMIT,
     }
     return render(request, page_or_partial(request, "reviews/search.html", "results"), context)
-
-
-# Search results as Excel: the same query string, every matching row (not just one page).
-SEARCH_EXPORT_LIMIT = 5000
 
 
 @require_GET
