@@ -62,6 +62,10 @@ def test_admin_is_in_japanese(admin_client_with_demo):
     assert "組織目標 管理画面" in content
     assert "組織目標展開整理表" in content
     assert "ログアウト" in content
+    # Third-party apps too (django-axes, django-tasks-db: locale/ja and config/apps.py).
+    assert "ログイン試行の制限" in content and "バックグラウンド処理" in content
+    for english in ["Axes", "Access attempts", "Tasks Database Backend", "Task Results"]:
+        assert english not in content
 
 
 def test_sheet_admin_shows_items_inline_in_printed_order(admin_client_with_demo):

@@ -52,9 +52,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
-    "axes",
+    "config.apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksDatabaseConfig",
     "departments",
     "goals",
     "reviews",
@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
+# Japanese for third-party apps that ship none (django-axes).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
