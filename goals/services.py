@@ -1100,11 +1100,16 @@ def sheet_revise(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
 # Importing a city's own Excel sheet: what it names but the city has not registered yet ------
 
 
+def _next_display_order(queryset) -> int:
+    """After the last one: new categories, sections and departments go to the end of the list."""
+    last = queryset.aggregate(last=Max("display_order"))["last"]
+    return 0 if last is None else last + 1
+
+
 def category_create(*, name: str, user=None) -> Category:
     """A new 計画・方針等の分類, placed after the existing ones."""
-    last = Category.objects.order_by("-display_order").first()
     category = Category(
-        name=text.clean_line(name), display_order=(last.display_order + 1) if last else 0
+        name=text.clean_line(name), display_order=_next_display_order(Category.objects)
     )
     category.full_clean()
     category.save()
@@ -1119,12 +1124,11 @@ def category_create(*, name: str, user=None) -> Category:
 
 
 def section_create(*, department: Department, name: str, user=None) -> Section:
-    last = department.sections.order_by("-display_order").first()
     section = Section(
         department=department,
         name=text.clean_line(name),
         chief_title=f"{text.clean_line(name)}長",
-        display_order=(last.display_order + 1) if last else 0,
+        display_order=_next_display_order(department.sections),
     )
     section.full_clean()
     section.save()
@@ -1139,11 +1143,10 @@ def section_create(*, department: Department, name: str, user=None) -> Section:
 
 
 def department_create(*, name: str, user=None) -> Department:
-    last = Department.objects.order_by("-display_order").first()
     department = Department(
         name=text.clean_line(name),
         head_title=f"{text.clean_line(name)}長",
-        display_order=(last.display_order + 1) if last else 0,
+        display_order=_next_display_order(Department.objects),
     )
     department.full_clean()
     department.save()
