@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from core.wareki import fiscal_year_of
 from departments.models import Role, RoleAssignment
-from goals.wareki import fiscal_year_of
 
 
 class Access(enum.IntEnum):

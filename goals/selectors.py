@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from departments.models import Department, Role, RoleAssignment, Section
 from departments.permissions import current_fiscal_year, sheets_visible_q
 from goals.models import (
@@ -24,7 +25,6 @@ from goals.models import (
     SheetSnapshot,
     SheetStatus,
 )
-from goals.wareki import wareki_date
 
 COMMON_LABEL = "共通"
 
@@ -148,7 +148,7 @@ def sheet_rows(items) -> list[SheetRow]:
 def sheet_snapshot_data(sheet: GoalSheet) -> dict:
     """The whole sheet as plain data, kept as a SheetSnapshot when it is accepted.
 
-    The shape follows the demo fixtures (`goals.demo.sheet_data_from_json` reads it back), plus
+    The shape follows the demo fixtures (`demo.loaders.sheet_data_from_json` reads it back), plus
     the header as it was printed (`title`, `date_line`).
     """
     items = list(

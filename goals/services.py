@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core import text
+from core.wareki import wareki_date
 from departments.models import Department, Role, RoleAssignment, Section
-from goals import text
 from goals.models import (
     Category,
     ChangeLog,
@@ -25,7 +26,6 @@ from goals.models import (
     SheetStatus,
 )
 from goals.selectors import changes_since, previous_sheet, sheet_snapshot_data
-from goals.wareki import wareki_date
 from reviews.models import Review
 
 # History -----------------------------------------------------------------------------------
@@ -1254,13 +1254,13 @@ CITY_PDF_JOBS_KEPT = 3
 def city_pdf_job_start(*, fiscal_year: FiscalYear, kind: str, user=None):
     """Ask for the whole city's PDF of a year; a job already under way is returned, not doubled.
 
-    The job runs as a background task (`goals.tasks.city_pdf_build`): at once in development,
+    The job runs as a background task (`printing.tasks.city_pdf_build`): at once in development,
     in `manage.py db_worker` in production.
     """
     from django.utils import timezone
 
     from goals.models import CityPdfJob
-    from goals.tasks import city_pdf_build
+    from printing.tasks import city_pdf_build
 
     recent = timezone.now() - CITY_PDF_JOB_STALE_AFTER
     with transaction.atomic():
@@ -1302,8 +1302,8 @@ def city_pdf_job_run(*, job_id: int) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from goals import pdf
     from goals.models import CityPdfJob
+    from printing import pdf
 
     job = CityPdfJob.objects.select_related("fiscal_year").get(pk=job_id)
     if job.status != CityPdfJob.Status.QUEUED:

@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
+from core.deadlines import DEADLINE_SUGGESTIONS
+from core.http import page_or_partial, wants_partial
 from departments.models import Department
 from departments.permissions import (
     Access,
@@ -28,7 +30,6 @@ from departments.permissions import (
     user_roles,
 )
 from goals import selectors, services
-from goals.deadlines import DEADLINE_SUGGESTIONS
 from goals.forms import (
     HeaderForm,
     ItemForm,
@@ -39,7 +40,6 @@ from goals.forms import (
     VersionForm,
     add_service_errors,
 )
-from goals.http import page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
 from reviews.selectors import achievement_status_by_item, review_summaries_by_item

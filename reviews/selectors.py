@@ -22,6 +22,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.text import to_halfwidth_digits
+from core.wareki import wareki_date
 from departments.models import Department, Role, RoleAssignment, Section
 from departments.permissions import (
     Access,
@@ -31,8 +33,6 @@ from departments.permissions import (
     user_roles,
 )
 from goals.models import FiscalYear, GoalItem, GoalItemSection, GoalSheet
-from goals.text import to_halfwidth_digits
-from goals.wareki import wareki_date
 from reviews.models import AchievementLevel, ProgressMark, Review, ReviewStatus, Stage
 
 
@@ -1175,7 +1175,7 @@ def review_summaries_by_item(*, sheet: GoalSheet, user) -> dict[int, list[Review
 
 
 def item_review_rows(*, user, items) -> list[tuple]:
-    """(item, review) pairs for a flat table such as `goals.xlsx.items_table_xlsx`.
+    """(item, review) pairs for a flat table such as `excel.xlsx.items_table_xlsx`.
 
     `items` is a queryset of items already narrowed to what the user may see (for instance
     `GoalItem.objects.filter(sheets_visible_q(user, "sheet__"))` plus the search's filters).

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import text
+from core.wareki import wareki_date
 from departments.models import Section
-from goals import text
 from goals.models import ChangeLog, FiscalYear, GoalItem, GoalSheet
 from goals.services import SheetImportError, changelog_record
-from goals.wareki import wareki_date
 from reviews.models import (
     AchievementLevel,
     AchievementScale,

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from goals.demo import load_demo
+from demo.loaders import load_demo
 
 pytestmark = pytest.mark.django_db
 

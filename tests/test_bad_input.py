@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from goals import xlsx
-from goals.fields import strip_control_characters
+from core.fields import strip_control_characters
+from excel import xlsx
 from goals.models import FiscalYear, GoalItem, GoalSheet
 from reviews.models import Review, Stage
-from tests.goals.excel.importing import plan_for
-from tests.goals.excel.workbooks import simple_workbook
+from tests.excel.importing import plan_for
+from tests.excel.workbooks import simple_workbook
 from tests.goals.views.conftest import item_post_data
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,6 @@ from django.test import Client
 from django.urls import reverse
 
 from departments.models import Section
-from goals import pdf
 from goals.models import (
     Category,
     ChangeLog,
@@ -45,9 +44,10 @@ from goals.models import (
     SheetRevision,
     SheetSigner,
 )
+from printing import pdf
 from reviews.models import Review, Stage
 from tests import factories
-from tests.goals.excel.workbooks import simple_workbook
+from tests.excel.workbooks import simple_workbook
 from tests.goals.views.conftest import item_post_data
 from tests.reviews.conftest import edit_url, make_review, mark, set_phase
 

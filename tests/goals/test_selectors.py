@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals.demo import load_demo
+from demo.loaders import load_demo
 from goals.models import GoalSheet
 from goals.selectors import sheet_date_line, sheet_rows, sheet_with_content
 from reviews.selectors import achievement_status_by_item
