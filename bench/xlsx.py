@@ -91,9 +91,9 @@ def main() -> None:
     setup_django()
 
     from excel import xlsx
+    from excel.services import sheet_import_with_vocabulary
     from goals.models import GoalItem
     from goals.selectors import sheet_with_content
-    from goals.services import sheet_import_with_vocabulary
     from reviews.selectors import item_review_rows
 
     sheet = build_sheet(options.items)

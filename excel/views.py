@@ -26,9 +26,10 @@ from departments.permissions import (
 )
 from excel import xlsx
 from excel.forms import ImportUploadForm
+from excel.services import sheet_import_with_vocabulary
 from goals.models import FiscalYear, GoalSheet
 from goals.selectors import sheet_with_content
-from goals.services import SheetImportError, sheet_import_with_vocabulary
+from goals.services import SheetImportError
 
 PAYLOAD_SALT = "goals.excel.import"
 PAYLOAD_MAX_AGE = 2 * 60 * 60  # seconds between the preview and the confirmation
@@ -74,9 +75,7 @@ def import_upload(request):
             GoalSheet.objects.select_related("fiscal_year", "department"), pk=sheet_pk
         )
         check_sheet(request.user, sheet)
-        check_sheet_import(
-            request.user, department=sheet.department, fiscal_year=sheet.fiscal_year.year
-        )
+        check_sheet_import(request.user, department=sheet.department, fiscal_year=sheet.fiscal_year)
         initial = {"fiscal_year": sheet.fiscal_year, "department": sheet.department}
     form = ImportUploadForm(user=request.user, initial=initial)
     return _render(request, {"form": form})
@@ -91,7 +90,7 @@ def _requested_target(request):
     department = Department.objects.filter(pk=department_pk).first()
     fiscal_year = FiscalYear.objects.filter(pk=year_pk).first()
     if department and fiscal_year:
-        check_sheet_import(request.user, department=department, fiscal_year=fiscal_year.year)
+        check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
 
 
 @require_POST
@@ -112,7 +111,7 @@ def import_preview(request):
         return _render(request, {"form": form}, status=422)
     fiscal_year = form.cleaned_data["fiscal_year"]
     department = form.cleaned_data["department"]
-    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year.year)
+    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
     upload = form.cleaned_data["file"]
     try:
         imported = xlsx.workbook_read(upload.read(), filename=upload.name)
@@ -124,7 +123,7 @@ def import_preview(request):
         fiscal_year=fiscal_year.year,
         department=department.name,
         create_missing=can_administer_city(request.user),
-        may_replace_frozen=can_replace_frozen_sheet(request.user, fiscal_year=fiscal_year.year),
+        may_replace_frozen=can_replace_frozen_sheet(request.user, fiscal_year=fiscal_year),
     )
     context = {
         "form": ImportUploadForm(
@@ -158,7 +157,7 @@ def import_confirm(request):
         raise PermissionDenied("ほかの人が確認した内容は読み込めません。")
     fiscal_year = get_object_or_404(FiscalYear, pk=payload["fiscal_year"])
     department = get_object_or_404(Department, pk=payload["department"])
-    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year.year)
+    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
     if (payload["new_categories"] or payload["new_sections"]) and not can_administer_city(
         request.user
     ):
@@ -173,7 +172,7 @@ def import_confirm(request):
             new_categories=payload["new_categories"],
             new_sections=payload["new_sections"],
             replace=payload["existing_version"] is not None,
-            allow_frozen=can_replace_frozen_sheet(request.user, fiscal_year=fiscal_year.year),
+            allow_frozen=can_replace_frozen_sheet(request.user, fiscal_year=fiscal_year),
             expected_version=payload["existing_version"],
             check_version=True,
             user=request.user,

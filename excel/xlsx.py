@@ -11,7 +11,7 @@ Import
     table by its header labels and reads what real sheets contain into an `ImportedSheet`
     (no database access). `import_plan(...)` then checks it against the database — categories,
     sections, the year's 達成状況 scale, an existing sheet — and lists every problem by row and
-    column. Nothing is written until `goals.services.sheet_import_with_vocabulary` is called with
+    column. Nothing is written until `excel.services.sheet_import_with_vocabulary` is called with
     the plan's data.
 
 Typed text never becomes a formula: a cell that begins with `=`, `+`, `-` or `@` is written as a

@@ -383,7 +383,7 @@ class GoalItemResource(CityResource):
             return
         year = sheet.fiscal_year.year
         may_write = sheet_access(self.user, sheet) is Access.WRITE or can_import_sheet(
-            self.user, department=sheet.department, fiscal_year=year
+            self.user, department=sheet.department, fiscal_year=sheet.fiscal_year
         )
         if not may_write:
             raise ValidationError(f"{sheet}の整理表を編集する権限がありません。")

@@ -23,8 +23,8 @@ from departments.permissions import (
 )
 from goals.models import CityPdfJob, FiscalYear, GoalSheet, PrintKind
 from goals.selectors import sheet_with_content
-from goals.services import city_pdf_job_start
 from printing import pdf
+from printing.jobs import city_pdf_job_start
 
 SECTION_REVIEW = "section_review"
 KIND_LABELS = {

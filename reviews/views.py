@@ -27,6 +27,7 @@ from departments.permissions import (
     check_sheet,
 )
 from excel import xlsx
+from goals import services as goal_services
 from goals.models import FiscalYear, GoalItem, GoalSheet
 from reviews import charts, selectors, services
 from reviews.forms import (
@@ -585,7 +586,7 @@ def fiscal_year_edit(request: HttpRequest, year: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            fiscal_year = services.fiscal_year_update(
+            fiscal_year = goal_services.fiscal_year_update(
                 fiscal_year=fiscal_year,
                 phase=data["phase"],
                 sheet_deadline=data["sheet_deadline"],

@@ -44,6 +44,7 @@ from goals.models import (
     SheetRevision,
     SheetSigner,
 )
+from goals.services import imports
 from printing import pdf
 from reviews.models import Review, Stage
 from tests import factories
@@ -179,7 +180,7 @@ def test_review_save_losing_the_connection_writes_nothing(
     client = user_client(mid_year.chief_a)
     before = database_state()
     # The review row is written; the history insert after it fails.
-    monkeypatch.setattr("reviews.services.changelog_record", failing(error))
+    monkeypatch.setattr("reviews.services.filing.changelog_record", failing(error))
 
     response = client.post(
         url, review_data(mid_year, version=review.version, text="新しい文"), headers=headers
@@ -200,7 +201,7 @@ def test_review_save_losing_the_connection_writes_nothing(
 def test_item_save_losing_the_connection_writes_nothing(org, user_client, monkeypatch, error):
     url = reverse("goals:item_edit", args=[org.sheet_a.pk, org.item_a.pk])
     before = database_state()
-    monkeypatch.setattr("goals.services.changelog_record", failing(error))
+    monkeypatch.setattr("goals.services.items.changelog_record", failing(error))
 
     response = user_client(org.head_a).post(
         url,
@@ -220,7 +221,7 @@ def test_item_insert_losing_the_connection_leaves_the_positions(
     written: all of it goes."""
     url = reverse("goals:item_create", args=[org.sheet_a.pk])
     before = database_state()
-    monkeypatch.setattr("goals.services.changelog_record", failing(CONNECTION_ERRORS[0]))
+    monkeypatch.setattr("goals.services.items.changelog_record", failing(CONNECTION_ERRORS[0]))
 
     response = user_client(org.head_a).post(
         url, item_post_data(org, number="2", after=str(org.item_a.pk)), headers=HTMX
@@ -261,15 +262,13 @@ def test_excel_import_losing_the_connection_writes_nothing(
     payload = _import_payload(client, org)
     before = database_state()
     # The old items are deleted and the new ones inserted; the history insert after them fails.
-    from goals import services
-
     monkeypatch.setattr(
-        services,
+        imports,
         "changelog_record",
         failing(
             error,
             when=lambda action, **kwargs: action == "sheet.imported",
-            then=services.changelog_record,
+            then=imports.changelog_record,
         ),
     )
 
@@ -538,7 +537,7 @@ def test_a_city_pdf_failing_after_rendering_leaves_no_file(
 
         monkeypatch.setattr(CityPdfJob, "save", save_failing_when_done)
 
-    from goals.services import city_pdf_job_start
+    from printing.jobs import city_pdf_job_start
 
     job = city_pdf_job_start(fiscal_year=org.fiscal_year, kind="plan", user=org.planner)
 

@@ -20,5 +20,5 @@ def sheet_import_allowed(context, sheet) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
-        and can_import_sheet(user, department=sheet.department, fiscal_year=sheet.fiscal_year.year)
+        and can_import_sheet(user, department=sheet.department, fiscal_year=sheet.fiscal_year)
     )

@@ -119,7 +119,7 @@ def test_a_closed_years_head_can_neither_create_nor_import(org):
 
     org.fiscal_year.phase = "closed"
     org.fiscal_year.save()
-    year = org.fiscal_year.year
+    year = org.fiscal_year
     assert not can_create_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
     assert not can_import_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
     assert can_import_sheet(org.planner, department=org.dept_a, fiscal_year=year)

@@ -1,8 +1,8 @@
 """Reading a workbook and writing it through the services, as the view and the command do."""
 
 from excel import xlsx
+from excel.services import sheet_import_with_vocabulary
 from goals.models import FiscalYear
-from goals.services import sheet_import_with_vocabulary
 
 
 def plan_for(content: bytes, year: int, department: str, **options) -> xlsx.ImportPlan:

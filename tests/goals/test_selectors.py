@@ -82,7 +82,7 @@ def test_every_recorded_action_has_a_japanese_label():
 
     from django.conf import settings
 
-    from goals.selectors import CHANGE_ACTIONS
+    from goals.history import CHANGE_ACTIONS
 
     used = set()
     for app in ("goals", "reviews", "departments"):

@@ -5,12 +5,8 @@ from django.db import transaction
 
 from core.wareki import fiscal_year_label
 from excel import xlsx
-from goals.services import (
-    SheetImportError,
-    department_create,
-    fiscal_year_create,
-    sheet_import_with_vocabulary,
-)
+from excel.services import sheet_import_with_vocabulary
+from goals.services import SheetImportError, department_create, fiscal_year_create
 
 
 class Command(BaseCommand):

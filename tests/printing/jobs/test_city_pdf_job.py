@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from goals.models import CityPdfJob
-from goals.services import CITY_PDF_JOBS_KEPT, city_pdf_job_run, city_pdf_job_start
 from printing import pdf
+from printing.jobs import CITY_PDF_JOBS_KEPT, city_pdf_job_run, city_pdf_job_start
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

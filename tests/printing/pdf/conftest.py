@@ -34,9 +34,9 @@ def demo(db):
 @pytest.fixture
 def fresh_renderer():
     """A renderer made for this test, so that what its fetcher is asked for can be checked."""
-    pdf._local.renderer = None
-    yield pdf.renderer
-    pdf._local.renderer = None
+    pdf.renderer._local.renderer = None
+    yield pdf.thread_renderer
+    pdf.renderer._local.renderer = None
 
 
 @pytest.fixture

@@ -72,13 +72,15 @@ def test_unchanged_departments_reuse_their_rendering(city, monkeypatch):
     assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
     rendered = []
     real = pdf.render_to_cache
-    monkeypatch.setattr(pdf, "render_to_cache", lambda html, path: rendered.append(path))
+    monkeypatch.setattr(pdf.renderer, "render_to_cache", lambda html, path: rendered.append(path))
 
     pdf.city_pdf(city)
     assert rendered == []
 
     monkeypatch.setattr(
-        pdf, "render_to_cache", lambda html, path: (rendered.append(path), real(html, path))
+        pdf.renderer,
+        "render_to_cache",
+        lambda html, path: (rendered.append(path), real(html, path)),
     )
     GoalItem.objects.filter(title="ひとりで進める取組").update(title="見直した取組")
     _, _, data = pdf.city_pdf(city)

@@ -26,7 +26,7 @@ def rendered(monkeypatch):
         documents.append(html)
         return STUB_PDF
 
-    monkeypatch.setattr(pdf, "render_pdf", render)
+    monkeypatch.setattr(pdf.renderer, "render_pdf", render)
     return documents
 
 

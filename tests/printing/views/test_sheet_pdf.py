@@ -127,7 +127,7 @@ def test_a_failed_rendering_is_a_japanese_error_page(org, client_for, monkeypatc
     def broken(html):
         raise pdf.PdfRenderError(pdf.RENDER_FAILED)
 
-    monkeypatch.setattr(pdf, "render_pdf", broken)
+    monkeypatch.setattr(pdf.renderer, "render_pdf", broken)
 
     response = client_for(org.head_a).get(url(org.sheet_a))
 
