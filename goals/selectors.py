@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.wareki import wareki_date
 from departments.models import Department, Role, RoleAssignment, Section
-from departments.permissions import current_fiscal_year, sheets_visible_q
+from departments.permissions import current_fiscal_year, sheets_visible_q, user_roles
 from goals.models import (
     Category,
     ChangeLog,
@@ -441,9 +441,6 @@ def fiscal_year_default_scales():
 
 def import_targets_for(*, user):
     """(fiscal years, departments) a user may import a sheet into, for the upload form."""
-    from departments.models import Department
-    from departments.permissions import user_roles
-    from goals.models import FiscalYear
 
     roles = user_roles(user)
     if roles.is_admin or roles.is_planning():

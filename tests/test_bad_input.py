@@ -8,6 +8,7 @@ typed is either refused with a message (nothing changes) or stored as text and s
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.fields import strip_control_characters
 from excel import xlsx
-from goals.models import FiscalYear, GoalItem, GoalSheet
+from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner
+from goals.services import sheet_return, sheet_submit
 from reviews.models import Review, Stage
 from tests.excel.importing import plan_for
 from tests.excel.workbooks import simple_workbook
@@ -173,10 +175,6 @@ def test_forged_version_and_ids_do_not_crash(org, client_for):
 
 
 def test_a_return_comment_is_validated_like_every_other_text(org):
-    from django.core.exceptions import ValidationError
-
-    from goals.models import SheetSigner
-    from goals.services import sheet_return, sheet_submit
 
     SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
     sheet = sheet_submit(sheet=org.sheet_a, version=org.sheet_a.version, user=org.head_a)

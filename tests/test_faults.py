@@ -24,11 +24,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import psycopg
 import pytest
 import weasyprint
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -46,6 +47,7 @@ from goals.models import (
 )
 from goals.services import imports
 from printing import pdf
+from printing.jobs import city_pdf_job_start
 from reviews.models import Review, Stage
 from tests import factories
 from tests.excel.workbooks import simple_workbook
@@ -306,7 +308,6 @@ def test_any_other_failure_is_the_japanese_500_page(org, user_client, monkeypatc
 
 def _psycopg_connection():
     """A connection of our own (outside Django) to the test database."""
-    import psycopg
 
     options = connection.settings_dict
     return psycopg.connect(
@@ -368,7 +369,6 @@ class RequestThread(threading.Thread):
         self.error = None
 
     def run(self):
-        from django.db import connections
 
         try:
             self.response = self.send()
@@ -536,8 +536,6 @@ def test_a_city_pdf_failing_after_rendering_leaves_no_file(
             return save(self, *args, **kwargs)
 
         monkeypatch.setattr(CityPdfJob, "save", save_failing_when_done)
-
-    from printing.jobs import city_pdf_job_start
 
     job = city_pdf_job_start(fiscal_year=org.fiscal_year, kind="plan", user=org.planner)
 

@@ -14,6 +14,7 @@ from goals.models import (
     Category,
     FiscalYear,
 )
+from goals.selectors import fiscal_year_default_scales
 from goals.services.imports import SheetImportError
 
 # Importing a city's own Excel sheet: what it names but the city has not registered yet ------
@@ -81,7 +82,6 @@ def department_create(*, name: str, user=None) -> Department:
 
 def fiscal_year_create(*, year: int, user=None) -> FiscalYear:
     """A fiscal year with the scales of the latest one (or the only ones registered)."""
-    from goals.selectors import fiscal_year_default_scales
 
     progress_scale, achievement_scale = fiscal_year_default_scales()
     if progress_scale is None or achievement_scale is None:

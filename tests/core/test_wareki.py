@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone
 
 from core.wareki import fiscal_year_label, fiscal_year_of, parse_date, wareki_date
 
@@ -89,8 +91,6 @@ def test_parse_date_refuses_dates_that_do_not_exist(typed):
 
 
 def test_template_filter_uses_japan_time_for_datetimes():
-    from django.template import Context, Template
-    from django.utils import timezone
 
     moment = datetime.datetime(2026, 3, 31, 16, 0, tzinfo=datetime.UTC)  # 4月1日 01:00 in Tokyo
     with timezone.override("Asia/Tokyo"):

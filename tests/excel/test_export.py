@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from departments.models import Role, RoleAssignment, Section
 from departments.permissions import user_roles
 from excel import xlsx
 from goals.models import GoalItem, GoalSheet
@@ -152,7 +153,6 @@ def test_items_table_has_one_row_per_item_and_review(city, django_user_model):
 
 
 def test_items_table_leaves_out_reviews_the_user_may_not_read(city, django_user_model):
-    from departments.models import Role, RoleAssignment, Section
 
     chief = django_user_model.objects.create(username="chief")
     section = Section.objects.get(department__name="福祉部", name="障害福祉課")

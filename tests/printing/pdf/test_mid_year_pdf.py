@@ -1,7 +1,7 @@
 """The mid-year status sheet: each item with its sections' 進捗状況, 上半期 and 下半期."""
 
 from printing import pdf
-from reviews.models import ReviewStatus, Stage
+from reviews.models import Review, ReviewStatus, Stage
 from tests import factories
 from tests.printing.pdf.pdfcheck import count_token, in_order, pages_text, squeeze, text
 
@@ -75,7 +75,6 @@ def test_an_item_carried_by_several_sections_gets_a_row_each(merged_sheet):
 def test_a_common_items_review_stays_with_whoever_wrote_it(org):
     """The head filed the 共通 item's review, then named 市民課 to file it: the PDF prints the
     head's review (the rule of reviews.selectors.reviewers_due), not an empty 市民課 line."""
-    from reviews.models import Review
 
     common = factories.GoalItemFactory(
         sheet=org.sheet_a, position=1, number=2, title="共通の実施項目", is_common=True
