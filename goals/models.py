@@ -436,7 +436,7 @@ class ChangeLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
-# Printing (branch pdf) ----------------------------------------------------------------------
+# Printing: the whole city's PDF job (printing/jobs.py runs it) -----------------------------------
 
 
 class PrintKind(models.TextChoices):
