@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (sessions, CSRF): over-size bodies are refused unread.
+    "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +157,17 @@ LOGOUT_REDIRECT_URL = "login"
 # Uploads (Excel import) are refused above this size, with a Japanese message.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Request bodies are refused from their Content-Length before anything parses them
+# (config.middleware.RequestBodyLimitMiddleware): REQUEST_BODY_MAX_BYTES everywhere, the upload
+# limit plus a margin for the rest of the form on the import URLs below and the admin's imports.
+# The reverse proxy should refuse them first (nginx `client_max_body_size 12m;`, see README).
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(2 * 1024 * 1024)))
+REQUEST_BODY_UPLOAD_MARGIN_BYTES = 1024 * 1024
+REQUEST_BODY_UPLOAD_URL_NAMES = [
+    "excel:import_upload",
+    "excel:import_preview",
+    "excel:import_confirm",
+]
 
 # The city this installation serves: printed on covers and in page titles.
 CITY_NAME = os.environ.get("CITY_NAME", "国分寺市")
