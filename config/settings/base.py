@@ -79,7 +79,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes after too many failures
+# Locked by username AND address: a stranger's failures never lock the real user out elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address with this many failures (any usernames) is locked for every username.
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "config.axes_handler.AddressLimitedDatabaseHandler"
+# The client's address from the trusted proxies' X-Forwarded-For (config/client_ip.py).
+# TRUSTED_PROXY_COUNT: how many reverse proxies append to it in front of gunicorn (nginx alone: 1);
+# 0 uses REMOTE_ADDR and ignores the header (nothing in front, or a proxy that does not add it).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
