@@ -1,5 +1,6 @@
 """Cross-cutting request handling."""
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
@@ -89,3 +90,47 @@ class RequestBodyLimitMiddleware:
         # The body was not read: the connection cannot carry another request.
         response["Connection"] = "close"
         return response
+
+
+class PrivatePagesMiddleware:
+    """Responses to a signed-in user are `Cache-Control: private, no-store`.
+
+    Every page, partial and download shown to a signed-in user holds the city's unpublished
+    plans and reviews: no shared proxy may keep them, and the browser must not keep them on
+    disk for the next person at a shared desk (the back button after logging out).
+    Static files never get here (WhiteNoise answers them first) and keep their long cache
+    lifetimes. The login page (anonymous) is already `no-store` through Django's `never_cache`;
+    other anonymous responses are redirects to it or error pages and are left as they are.
+    """
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = self.VALUE
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy under ADMIN_PATH_PREFIX.
+
+    The site's policy (CONTENT_SECURITY_POLICY) allows scripts and styles from our own files
+    only. The Django admin and django-import-export need a little more, and only that is added
+    for /admin/ (ADMIN_CONTENT_SECURITY_POLICY_REPLACE): inline styles (the change list's
+    `<style>` without actions, the export page's `style` attributes) and the export page's one
+    event handler, by its hash. Every admin script is a file of ours.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            parts.replace = {
+                **settings.ADMIN_CONTENT_SECURITY_POLICY_REPLACE,
+                **(parts.replace or {}),
+            }
+        return parts
