@@ -39,7 +39,9 @@ def test_admin_pages_run_under_the_policy(page, org):
     visit(f"/admin/goals/goalsheet/{org.sheet_a.pk}/change/")
     visit("/admin/goals/goalitem/import/")
     visit("/admin/goals/category/export/")
-    toggle = page.locator("#select-all-toggle")
-    if toggle.count():
-        toggle.uncheck()  # runs the inline onchange handler allowed by its hash
+    toggle = page.locator("input[name=select-all-toggle]")
+    fields = page.locator("input[type=checkbox]:not([name=select-all-toggle]):visible")
+    assert fields.count() >= 2 and fields.first.is_checked()
+    toggle.uncheck()  # runs the inline onchange handler allowed by its hash
+    assert not fields.first.is_checked()
     assert page.evaluate("window.__csp") == []
