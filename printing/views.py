@@ -1,6 +1,6 @@
 """Downloads of the printed sheets, and the planning staff's print menu with the whole city's PDF.
 
-Views check permissions (departments/permissions.py) and wrap the exporters of goals/pdf.py.
+Views check permissions (departments/permissions.py) and wrap the exporters of printing/pdf/.
 A failed rendering answers a Japanese error page, never a partial file.
 """
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import attachment, page_or_partial, wants_partial
+from core.lazy import LazyModule
 from departments.models import Department, Section
 from departments.permissions import (
     Access,
@@ -23,8 +24,10 @@ from departments.permissions import (
 )
 from goals.models import CityPdfJob, FiscalYear, GoalSheet, PrintKind
 from goals.selectors import sheet_with_content
-from printing import pdf
 from printing.jobs import city_pdf_job_start
+
+# The PDF package (WeasyPrint) is imported at the first print, not when the URLs load.
+pdf = LazyModule("printing.pdf")
 
 SECTION_REVIEW = "section_review"
 KIND_LABELS = {
