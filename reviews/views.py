@@ -225,7 +225,7 @@ def review_edit(
             conflict = exc
             # Keep every word typed; a second save now knowingly replaces the saved text.
             data: QueryDict = request.POST.copy()
-            data["version"] = str(exc.version)
+            data["version"] = str(exc.current_version)
             form = form_class(data, fiscal_year=fiscal_year)
             form.is_valid()
         except ValidationError as exc:
