@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from core.deadlines import DEADLINE_SUGGESTIONS
+from core.editing import encode_base
 from core.http import page_or_partial, wants_partial
 from departments.models import Department
 from departments.permissions import (
@@ -317,9 +318,17 @@ def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
-            form = HeaderForm(_with_version(request.POST, error.current_version))
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            fresh = GoalSheet.objects.get(pk=sheet.pk)
+            saved = {"created_on": fresh.created_on, "version": fresh.version}
+            merge = form.merged_after(error, saved=saved)
+            form = HeaderForm(
+                initial={
+                    **saved,
+                    **merge.initial,
+                    "base": encode_base({"created_on": saved["created_on"]}),
+                }
+            )
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -507,11 +516,14 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
+            fresh = GoalItem.objects.prefetch_related("carriers").get(pk=item.pk)
+            saved = ItemForm.initial_for(fresh)
+            merge = form.merged_after(error, saved=saved)
+            base = encode_base({name: saved[name] for name in ItemForm.merged_fields})
             form = ItemForm(
-                _with_version(request.POST, error.current_version), sheet=sheet, item=item
+                sheet=sheet, item=fresh, initial={**saved, **merge.initial, "base": base}
             )
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
