@@ -6,12 +6,13 @@ read-only one a 403) and renders its page, or for an htmx request only the part 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.editing import encode_base
 from core.http import attachment, page_or_partial, wants_partial
 from core.text import split_bullets
 from departments.models import Department, Section
@@ -223,11 +224,18 @@ def review_edit(
             )
         except services.ReviewConflict as exc:
             conflict = exc
-            # Keep every word typed; a second save now knowingly replaces the saved text.
-            data: QueryDict = request.POST.copy()
-            data["version"] = str(exc.current_version)
-            form = form_class(data, fiscal_year=fiscal_year)
-            form.is_valid()
+            # Merged (core.editing): the fields the writer did not change take the saved text.
+            saved = {name: getattr(exc.review, name) for name in form.merged_fields}
+            merge = form.merged_after(exc, saved=saved)
+            form = form_class(
+                initial={
+                    **merge.initial,
+                    "version": exc.current_version,
+                    "base": encode_base(saved),
+                },
+                fiscal_year=fiscal_year,
+            )
+            form.show_merge(merge)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
