@@ -20,7 +20,7 @@ def sheet_for_request(
 
     `content=True` then loads its signers, revisions and items as `selectors.sheet_with_content`
     does, only once the permission is granted (a refused request reads nothing more)."""
-    sheet = selectors.sheet_header(pk=pk)
+    sheet = selectors.sheet_with_header(pk=pk)
     if sheet is None:
         raise Http404("整理表が見つかりません。")
     check_sheet(request.user, sheet, write=write)

@@ -71,7 +71,7 @@ def sheet_with_content(*, pk: int) -> GoalSheet:
     )
 
 
-def sheet_header(*, pk: int) -> GoalSheet | None:
+def sheet_with_header(*, pk: int) -> GoalSheet | None:
     """A sheet with its year and department (one query), or None: enough to decide who may
     read it before loading more (`sheet_content_load`)."""
     return GoalSheet.objects.select_related(*SHEET_HEADER).filter(pk=pk).first()
