@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag
 def item_sheet_url(item) -> str:
-    """Where an item lives: its row on the sheet page (branch sheet-editor, `goals:sheet_detail`),
+    """Where an item lives: its row on the sheet page (`goals:sheet_detail`),
     or, until that page exists, its row on the sheet's review overview."""
     anchor = f"#item-{item.pk}"
     try:
