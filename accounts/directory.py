@@ -1,0 +1,276 @@
+"""Signing in with the city's directory (LDAP / Active Directory), beside the local accounts.
+
+On only when LDAP_SERVER_URI is set; every setting comes from an LDAP_* environment variable
+(`settings.LDAP_SETTINGS`, README「ディレクトリでのログイン」). The backend searches the entry by
+the name typed on the login page with the service account (LDAP_BIND_DN), then binds as that
+entry with the typed password, so that the directory alone decides whether the password is
+right; the account is then the local one with the entry's 職員番号 (the roster's), linked or
+created on first sign-in, with its 氏名 and mail copied from the directory.
+
+Built on ldap3 (pure Python, so `make run` needs nothing but Python). django-python3-ldap, on the
+same library, binds only with a DN built from the typed name and creates users by username;
+searching first and linking by 職員番号 would have replaced both halves of it.
+
+django-axes stays first in AUTHENTICATION_BACKENDS: a locked-out name never reaches the directory,
+and a failure here counts like a wrong local password.
+"""
+
+import logging
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ldap3
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db.models import Q
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.conv import escape_filter_chars
+
+from accounts import services
+from accounts.selectors import account_find_by_employee_number
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    server_uris: tuple[str, ...]
+    start_tls: bool
+    ca_file: str
+    bind_dn: str
+    bind_password: str
+    user_search_base: str
+    username_attr: str
+    user_filter: str
+    employee_number_attr: str
+    full_name_attr: str
+    last_name_attr: str
+    first_name_attr: str
+    email_attr: str
+    timeout: int
+
+    @property
+    def attributes(self) -> list[str]:
+        names = [
+            self.employee_number_attr,
+            self.full_name_attr,
+            self.last_name_attr,
+            self.first_name_attr,
+            self.email_attr,
+        ]
+        return [name for name in names if name]
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    value = (values.get(name) or "").strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def directory_config(values: Mapping[str, str] | None = None) -> DirectoryConfig | None:
+    """The directory's settings, or None when LDAP_SERVER_URI is not set (no directory)."""
+    values = settings.LDAP_SETTINGS if values is None else values
+    uris = tuple(u.strip() for u in (values.get("LDAP_SERVER_URI") or "").split(",") if u.strip())
+    if not uris:
+        return None
+    for uri in uris:
+        if not uri.lower().startswith(("ldap://", "ldaps://")):
+            raise ImproperlyConfigured(
+                f"LDAP_SERVER_URI must start with ldap:// or ldaps://, not {uri!r}"
+            )
+    search_base = (values.get("LDAP_USER_SEARCH_BASE") or "").strip()
+    if not search_base:
+        raise ImproperlyConfigured("LDAP_USER_SEARCH_BASE must be set with LDAP_SERVER_URI.")
+    start_tls = _flag(values, "LDAP_START_TLS")
+    if start_tls and any(uri.lower().startswith("ldaps://") for uri in uris):
+        raise ImproperlyConfigured("LDAP_START_TLS is for ldap:// URIs; ldaps:// is TLS already.")
+    user_filter = (values.get("LDAP_USER_FILTER") or "").strip()
+    if user_filter and not user_filter.startswith("("):
+        user_filter = f"({user_filter})"
+    ca_file = (values.get("LDAP_CA_FILE") or "").strip()
+    return DirectoryConfig(
+        server_uris=uris,
+        start_tls=start_tls,
+        ca_file=ca_file,
+        bind_dn=(values.get("LDAP_BIND_DN") or "").strip(),
+        bind_password=values.get("LDAP_BIND_PASSWORD") or "",
+        user_search_base=search_base,
+        username_attr=(values.get("LDAP_USERNAME_ATTR") or "uid").strip(),
+        user_filter=user_filter,
+        employee_number_attr=(values.get("LDAP_EMPLOYEE_NUMBER_ATTR") or "employeeNumber").strip(),
+        full_name_attr=(values.get("LDAP_FULL_NAME_ATTR") or "").strip(),
+        last_name_attr=(values.get("LDAP_LAST_NAME_ATTR") or "sn").strip(),
+        first_name_attr=(values.get("LDAP_FIRST_NAME_ATTR") or "givenName").strip(),
+        email_attr=(values.get("LDAP_EMAIL_ATTR") or "mail").strip(),
+        timeout=int(values.get("LDAP_TIMEOUT") or "5"),
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    dn: str
+    employee_number: str
+    last_name: str
+    first_name: str
+    email: str
+
+
+def _server(config: DirectoryConfig):
+    tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=config.ca_file or None)
+    servers = [
+        ldap3.Server(uri, connect_timeout=config.timeout, tls=tls, get_info=ldap3.NONE)
+        for uri in config.server_uris
+    ]
+    if len(servers) == 1:
+        return servers[0]
+    # The next server when one does not answer; a dead one is left aside for a minute.
+    return ldap3.ServerPool(servers, ldap3.FIRST, active=1, exhaust=60)
+
+
+def _bound(config: DirectoryConfig, server, *, user: str | None, password: str | None):
+    """A connection bound as `user` (None: anonymous), or None when the bind is refused."""
+    connection = ldap3.Connection(
+        server,
+        user=user,
+        password=password,
+        read_only=True,
+        receive_timeout=config.timeout,
+        raise_exceptions=False,
+    )
+    if config.start_tls:
+        connection.open()
+        if not connection.start_tls():
+            connection.unbind()
+            raise LDAPException("StartTLS was refused")
+    if not connection.bind():
+        connection.unbind()
+        return None
+    return connection
+
+
+def _first(attributes: Mapping, name: str) -> str:
+    if not name:
+        return ""
+    value = attributes.get(name)
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def directory_authenticate(
+    config: DirectoryConfig, *, username: str, password: str
+) -> DirectoryEntry | None:
+    """The entry of `username` if `password` is its directory password; None otherwise (no
+    such entry, several, filtered out as disabled, a wrong password, the directory down)."""
+    username = username.strip()
+    if not username or not password:
+        return None
+    search_filter = (
+        f"(&({config.username_attr}={escape_filter_chars(username)}){config.user_filter})"
+    )
+    try:
+        server = _server(config)
+        service = _bound(
+            config,
+            server,
+            user=config.bind_dn or None,
+            password=config.bind_password if config.bind_dn else None,
+        )
+        if service is None:
+            logger.error("ディレクトリ: サービス用アカウント（LDAP_BIND_DN）で接続できません。")
+            return None
+        try:
+            service.search(
+                config.user_search_base,
+                search_filter,
+                search_scope=ldap3.SUBTREE,
+                attributes=config.attributes,
+                size_limit=2,
+            )
+            found = [entry for entry in service.response or [] if entry["type"] == "searchResEntry"]
+        finally:
+            service.unbind()
+        if len(found) != 1:
+            if len(found) > 1:
+                logger.warning("ディレクトリ: %s に当たる項目が複数あります。", username)
+            return None
+        entry = found[0]
+        person = _bound(config, server, user=entry["dn"], password=password)
+        if person is None:
+            return None
+        person.unbind()
+    except LDAPException as error:
+        logger.error("ディレクトリに接続できません: %s", error)
+        return None
+    attributes = entry.get("attributes") or {}
+    last_name = _first(attributes, config.last_name_attr)
+    first_name = _first(attributes, config.first_name_attr)
+    full_name = _first(attributes, config.full_name_attr)
+    if full_name:
+        last_name, first_name = services.name_split(full_name)
+    return DirectoryEntry(
+        dn=entry["dn"],
+        employee_number=_first(attributes, config.employee_number_attr),
+        last_name=last_name,
+        first_name=first_name,
+        email=_first(attributes, config.email_attr),
+    )
+
+
+def account_for_directory_entry(entry: DirectoryEntry):
+    """The local account of a directory entry, by 職員番号: the one whose profile has it, else
+    one whose username is that number and who has no number yet; created when there is none."""
+    if not entry.employee_number:
+        logger.warning("ディレクトリ: %s に職員番号がないため、ログインさせません。", entry.dn)
+        return None
+    account = account_find_by_employee_number(employee_number=entry.employee_number)
+    try:
+        if account is None:
+            account = (
+                User.objects.filter(username__iexact=entry.employee_number)
+                .filter(Q(staff_profile__isnull=True) | Q(staff_profile__employee_number=None))
+                .first()
+            )
+            if account is not None:
+                services.account_link_employee_number(
+                    account=account, employee_number=entry.employee_number, user=None
+                )
+        if account is None:
+            return services.account_create(
+                employee_number=entry.employee_number,
+                full_name=f"{entry.last_name} {entry.first_name}",
+                email=entry.email,
+                user=None,
+            )
+        services.account_update_from_directory(
+            account=account,
+            last_name=entry.last_name,
+            first_name=entry.first_name,
+            email=entry.email,
+        )
+    except ValidationError as error:
+        logger.warning("ディレクトリ: %s のアカウントを用意できません: %s", entry.dn, error)
+        return None
+    return account
+
+
+class DirectoryBackend(ModelBackend):
+    """Directory sign-in; answers None (next backend) when there is no directory."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        config = directory_config()
+        if config is None or not username or not password:
+            return None
+        entry = directory_authenticate(config, username=username, password=password)
+        if entry is None:
+            return None
+        account = account_for_directory_entry(entry)
+        return account if account is not None and self.user_can_authenticate(account) else None
