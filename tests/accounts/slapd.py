@@ -3,7 +3,8 @@
 A throwaway slapd.conf and mdb database in a temporary folder, filled offline with slapadd from
 the LDIF below, served on a free loopback port and stopped at the end. The layout is a small
 city's: people under ou=people, the service account the application searches with under
-ou=services; anonymous users may only bind (no anonymous search), as in a real directory.
+ou=services; anonymous users may only bind (no anonymous search), as in a real directory. It
+answers ldap:// (StartTLS too) and ldaps:// with a certificate from a throwaway CA (openssl).
 """
 
 import base64
@@ -67,9 +68,38 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+def _certificates(folder: Path) -> None:
+    """A throwaway CA (ca.pem) and the server's certificate, for the name localhost only."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("openssl is needed for the directory's TLS certificate")
+    (folder / "server.ext").write_text(
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+    )
+
+    def run(*args):
+        # Our own arguments to the system's openssl.
+        subprocess.run(  # noqa: S603
+            [openssl, *args], cwd=folder, check=True, capture_output=True, timeout=60
+        )
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=Test City CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+        "-subj", "/CN=localhost")  # fmt: skip
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "server.pem", "-days", "2",
+        "-extfile", "server.ext")  # fmt: skip
+
+
 def _config(folder: Path) -> str:
     includes = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in SCHEMAS)
     return f"""{includes}
+TLSCACertificateFile {folder}/ca.pem
+TLSCertificateFile {folder}/server.pem
+TLSCertificateKeyFile {folder}/server.key
 modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile {folder}/slapd.pid
@@ -103,6 +133,12 @@ class Slapd:
     uri: str
     process: subprocess.Popen
     folder: Path
+    port: int
+    tls_port: int
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.folder / "ca.pem")
 
     def settings(self, **overrides) -> dict[str, str]:
         """LDAP_* variables as a city would set them for this directory."""
@@ -131,23 +167,24 @@ class Slapd:
 def slapd_start(folder: Path, binary: str) -> Slapd:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "db").mkdir()
+    _certificates(folder)
     config = folder / "slapd.conf"
     config.write_text(_config(folder))
     ldif = folder / "directory.ldif"
     ldif.write_text(_ldif())
     slapadd = str(Path(binary).with_name("slapadd"))
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - the system's slapadd on files we wrote
         [slapadd, "-f", str(config), "-l", str(ldif)],
         check=True,
         capture_output=True,
         timeout=60,
     )
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
     uri = f"ldap://127.0.0.1:{port}"
     log = (folder / "slapd.log").open("w")
     # -d 0: stay in the foreground (so terminate() stops it) without debug output.
-    process = subprocess.Popen(
-        [binary, "-f", str(config), "-h", f"{uri}/", "-d", "0"],
+    process = subprocess.Popen(  # noqa: S603 - the system's slapd on our own config
+        [binary, "-f", str(config), "-h", f"{uri}/ ldaps://127.0.0.1:{tls_port}/", "-d", "0"],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -165,7 +202,7 @@ def slapd_start(folder: Path, binary: str) -> Slapd:
             )
             if probe.bind():
                 probe.unbind()
-                return Slapd(uri=uri, process=process, folder=folder)
+                return Slapd(uri=uri, process=process, folder=folder, port=port, tls_port=tls_port)
         except ldap3.core.exceptions.LDAPException:
             pass
         time.sleep(0.1)

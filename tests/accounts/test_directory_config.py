@@ -1,4 +1,4 @@
-"""Directory settings: off without LDAP_SERVER_URI, read from LDAP_* variables, refused when wrong."""
+"""Directory settings: off without LDAP_SERVER_URI, read from LDAP_*, refused when wrong."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured

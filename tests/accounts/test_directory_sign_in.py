@@ -152,3 +152,52 @@ def test_the_full_name_can_come_from_one_attribute(client, settings, slapd_serve
     assert sign_in(client, "suzuki", "suzuki-pass").status_code == 302
     user = signed_in_user(client)
     assert (user.last_name, user.first_name) == ("鈴木", "花子")
+
+
+def test_start_tls_with_the_citys_ca(client, settings, slapd_server):
+    settings.LDAP_SETTINGS = slapd_server.settings(
+        LDAP_SERVER_URI=f"ldap://localhost:{slapd_server.port}",
+        LDAP_START_TLS="true",
+        LDAP_CA_FILE=slapd_server.ca_file,
+    )
+    assert sign_in(client, "suzuki", "suzuki-pass").status_code == 302
+
+
+def test_ldaps_with_the_citys_ca(client, settings, slapd_server):
+    settings.LDAP_SETTINGS = slapd_server.settings(
+        LDAP_SERVER_URI=f"ldaps://localhost:{slapd_server.tls_port}",
+        LDAP_CA_FILE=slapd_server.ca_file,
+    )
+    assert sign_in(client, "suzuki", "suzuki-pass").status_code == 302
+
+
+@pytest.mark.parametrize("scheme", ["start_tls", "ldaps"])
+def test_a_certificate_that_is_not_trusted_is_refused(
+    client, settings, slapd_server, scheme, caplog
+):
+    """Without the city's CA the server's certificate is not trusted: no sign-in (and the
+    password is never sent)."""
+    uri = (
+        f"ldap://localhost:{slapd_server.port}"
+        if scheme == "start_tls"
+        else f"ldaps://localhost:{slapd_server.tls_port}"
+    )
+    settings.LDAP_SETTINGS = slapd_server.settings(
+        LDAP_SERVER_URI=uri, LDAP_START_TLS=str(scheme == "start_tls"), LDAP_CA_FILE=""
+    )
+    response = sign_in(client, "suzuki", "suzuki-pass")
+    assert response.status_code == 200
+    assert WRONG in response.content.decode()
+    assert "CERTIFICATE_VERIFY_FAILED" in caplog.text
+
+
+def test_a_certificate_for_another_name_is_refused(client, settings, slapd_server, caplog):
+    """The certificate names localhost only: the same server reached as 127.0.0.1 is refused."""
+    settings.LDAP_SETTINGS = slapd_server.settings(
+        LDAP_SERVER_URI=f"ldaps://127.0.0.1:{slapd_server.tls_port}",
+        LDAP_CA_FILE=slapd_server.ca_file,
+    )
+    response = sign_in(client, "suzuki", "suzuki-pass")
+    assert response.status_code == 200
+    assert WRONG in response.content.decode()
+    assert "doesn't match any name" in caplog.text
