@@ -4,7 +4,9 @@ The record is Django's admin history (`LogEntry`) of the user: it is where an ad
 looks for what happened to an account, and it keeps `accounts` free of the goals' change log.
 """
 
+import logging
 import re
+import smtplib
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -21,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import StaffProfile, employee_number_normalize
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 # A half- or full-width space (or several) between 姓 and 名.
 _NAME_SEPARATOR = re.compile(r"[\s\u3000]+")
@@ -142,6 +145,15 @@ def account_update_from_directory(*, account, last_name: str, first_name: str, e
     )
 
 
+def _mail(*, subject: str, body: str, address: str) -> None:
+    """Send after the commit; a mail server that refuses is logged, and does not turn the saved
+    account into an error page (the link can be sent again from the accounts page)."""
+    try:
+        send_mail(subject, body, None, [address], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("パスワード設定の案内を %s に送れませんでした。", address)
+
+
 def password_link_valid_days() -> int:
     return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
 
@@ -180,9 +192,7 @@ def account_send_password_link(*, account, base_url: str, user) -> None:
         render_to_string("accounts/mail/password_link_subject.txt", context).splitlines()
     )
     body = render_to_string("accounts/mail/password_link_body.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [account.email], fail_silently=False)
-    )
+    transaction.on_commit(lambda: _mail(subject=subject, body=body, address=account.email))
     _record(
         actor=user if user is not None and user.is_authenticated else account,
         account=account,

@@ -163,3 +163,17 @@ def test_sending_the_link_is_post_only(planner_client, org):
         planner_client.post(reverse("accounts:send_password_link", args=[999999])).status_code
         == 404
     )
+
+
+def test_a_mail_server_that_refuses_leaves_the_account_made(
+    planner_client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("accounts.services.send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = create(planner_client)
+    assert response.status_code == 302
+    assert User.objects.filter(username="10001").exists()
+    assert "パスワード設定の案内を yamada@city.example に送れませんでした。" in caplog.text

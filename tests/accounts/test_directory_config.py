@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.checks import check_directory_settings
 from accounts.directory import DirectoryBackend, directory_config
 
 BASE = {"LDAP_SERVER_URI": "ldap://dc1.city.example", "LDAP_USER_SEARCH_BASE": "dc=city"}
@@ -57,3 +58,14 @@ def test_an_active_directory_setup():
 def test_wrong_settings_are_refused(values):
     with pytest.raises(ImproperlyConfigured):
         directory_config(values)
+
+
+def test_the_system_check_reports_wrong_settings(settings):
+    settings.LDAP_SETTINGS = {"LDAP_SERVER_URI": "ldap://dc1"}
+    errors = check_directory_settings()
+    assert [error.id for error in errors] == ["accounts.E001"]
+    assert "LDAP_USER_SEARCH_BASE" in errors[0].msg
+    settings.LDAP_SETTINGS = BASE | {"LDAP_TIMEOUT": "five"}
+    assert check_directory_settings()
+    settings.LDAP_SETTINGS = BASE
+    assert check_directory_settings() == []
