@@ -177,3 +177,13 @@ def test_a_mail_server_that_refuses_leaves_the_account_made(
     assert response.status_code == 302
     assert User.objects.filter(username="10001").exists()
     assert "パスワード設定の案内を yamada@city.example に送れませんでした。" in caplog.text
+
+
+def test_the_list_reads_a_page_of_accounts_in_a_fixed_number_of_queries(
+    planner_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        account_create(employee_number=f"2{n:04}", full_name=f"職員 {n}", email="", user=None)
+    with django_assert_max_num_queries(12):
+        response = planner_client.get(reverse("accounts:list"))
+    assert response.content.decode().count("<tr>") == 1 + 30 + 7
