@@ -30,6 +30,7 @@ from ldap3.utils.conv import escape_filter_chars
 
 from accounts import services
 from accounts.directory_settings import DirectoryConfig, directory_config
+from accounts.models import employee_number_normalize
 from accounts.selectors import account_find_by_employee_number
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,8 @@ def _server(config: DirectoryConfig):
     ]
     if len(servers) == 1:
         return servers[0]
-    # The next server when one does not answer; a dead one is left aside for a minute.
-    return ldap3.ServerPool(servers, ldap3.FIRST, active=1, exhaust=60)
+    # In the order given: the next one when a server does not answer within LDAP_TIMEOUT.
+    return ldap3.ServerPool(servers, ldap3.FIRST, active=1, exhaust=True)
 
 
 def _bound(config: DirectoryConfig, server, *, user: str | None, password: str | None):
@@ -141,7 +142,7 @@ def directory_authenticate(
         last_name, first_name = services.name_split(full_name)
     return DirectoryEntry(
         dn=entry["dn"],
-        employee_number=_first(attributes, config.employee_number_attr),
+        employee_number=employee_number_normalize(_first(attributes, config.employee_number_attr)),
         last_name=last_name,
         first_name=first_name,
         email=_first(attributes, config.email_attr),

@@ -145,6 +145,13 @@ def test_a_directory_that_does_not_answer_leaves_local_accounts_working(client, 
     assert sign_in(client, "planner", "pass").status_code == 302
 
 
+def test_the_next_server_is_tried_when_the_first_does_not_answer(client, settings, slapd_server):
+    settings.LDAP_SETTINGS = slapd_server.settings(
+        LDAP_SERVER_URI=f"ldap://127.0.0.1:9, {slapd_server.uri}", LDAP_TIMEOUT="2"
+    )
+    assert sign_in(client, "suzuki", "suzuki-pass").status_code == 302
+
+
 def test_the_full_name_can_come_from_one_attribute(client, settings, slapd_server):
     settings.LDAP_SETTINGS = slapd_server.settings(
         LDAP_FULL_NAME_ATTR="displayName", LDAP_LAST_NAME_ATTR="", LDAP_FIRST_NAME_ATTR=""
