@@ -89,6 +89,60 @@ def _first(attributes: Mapping, name: str) -> str:
     return str(value or "").strip()
 
 
+def _search(config: DirectoryConfig, server, username: str) -> dict | None:
+    """The one entry of `username`, searched as the service account (None: none, several,
+    or the service account refused)."""
+    search_filter = (
+        f"(&({config.username_attr}={escape_filter_chars(username)}){config.user_filter})"
+    )
+    service = _bound(
+        config,
+        server,
+        user=config.bind_dn or None,
+        password=config.bind_password if config.bind_dn else None,
+    )
+    if service is None:
+        logger.error("ディレクトリ: サービス用アカウント（LDAP_BIND_DN）で接続できません。")
+        return None
+    try:
+        service.search(
+            config.user_search_base,
+            search_filter,
+            search_scope=ldap3.SUBTREE,
+            attributes=config.attributes,
+            size_limit=2,
+        )
+        found = [entry for entry in service.response or [] if entry["type"] == "searchResEntry"]
+    finally:
+        service.unbind()
+    if len(found) > 1:
+        logger.warning("ディレクトリ: %s に当たる項目が複数あります。", username)
+    return found[0] if len(found) == 1 else None
+
+
+def _entry(config: DirectoryConfig, found: dict) -> DirectoryEntry:
+    attributes = found.get("attributes") or {}
+    last_name = _first(attributes, config.last_name_attr)
+    first_name = _first(attributes, config.first_name_attr)
+    full_name = _first(attributes, config.full_name_attr)
+    if full_name:
+        last_name, first_name = services.name_split(full_name)
+    return DirectoryEntry(
+        dn=found["dn"],
+        employee_number=employee_number_normalize(_first(attributes, config.employee_number_attr)),
+        last_name=last_name,
+        first_name=first_name,
+        email=_first(attributes, config.email_attr),
+    )
+
+
+def directory_lookup(config: DirectoryConfig, *, username: str) -> DirectoryEntry | None:
+    """The entry the sign-in would use for `username`, without its password (for checking the
+    settings: `manage.py directory_check`). Raises LDAPException when the directory is down."""
+    found = _search(config, _server(config), username.strip())
+    return _entry(config, found) if found else None
+
+
 def directory_authenticate(
     config: DirectoryConfig, *, username: str, password: str
 ) -> DirectoryEntry | None:
@@ -97,56 +151,19 @@ def directory_authenticate(
     username = username.strip()
     if not username or not password:
         return None
-    search_filter = (
-        f"(&({config.username_attr}={escape_filter_chars(username)}){config.user_filter})"
-    )
     try:
         server = _server(config)
-        service = _bound(
-            config,
-            server,
-            user=config.bind_dn or None,
-            password=config.bind_password if config.bind_dn else None,
-        )
-        if service is None:
-            logger.error("ディレクトリ: サービス用アカウント（LDAP_BIND_DN）で接続できません。")
+        found = _search(config, server, username)
+        if found is None:
             return None
-        try:
-            service.search(
-                config.user_search_base,
-                search_filter,
-                search_scope=ldap3.SUBTREE,
-                attributes=config.attributes,
-                size_limit=2,
-            )
-            found = [entry for entry in service.response or [] if entry["type"] == "searchResEntry"]
-        finally:
-            service.unbind()
-        if len(found) != 1:
-            if len(found) > 1:
-                logger.warning("ディレクトリ: %s に当たる項目が複数あります。", username)
-            return None
-        entry = found[0]
-        person = _bound(config, server, user=entry["dn"], password=password)
+        person = _bound(config, server, user=found["dn"], password=password)
         if person is None:
             return None
         person.unbind()
     except LDAPException as error:
         logger.error("ディレクトリに接続できません: %s", error)
         return None
-    attributes = entry.get("attributes") or {}
-    last_name = _first(attributes, config.last_name_attr)
-    first_name = _first(attributes, config.first_name_attr)
-    full_name = _first(attributes, config.full_name_attr)
-    if full_name:
-        last_name, first_name = services.name_split(full_name)
-    return DirectoryEntry(
-        dn=entry["dn"],
-        employee_number=employee_number_normalize(_first(attributes, config.employee_number_attr)),
-        last_name=last_name,
-        first_name=first_name,
-        email=_first(attributes, config.email_attr),
-    )
+    return _entry(config, found)
 
 
 def account_for_directory_entry(entry: DirectoryEntry):

@@ -1,7 +1,10 @@
 """Signing in with the directory, through the real login page, against a real slapd."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.directory import directory_authenticate, directory_config
@@ -208,3 +211,31 @@ def test_a_certificate_for_another_name_is_refused(client, settings, slapd_serve
     assert response.status_code == 200
     assert WRONG in response.content.decode()
     assert "doesn't match any name" in caplog.text
+
+
+def test_directory_check_shows_what_the_sign_in_would_read(directory):
+    account_create(employee_number="10001", full_name="山田 太郎", email="", user=None)
+    out = io.StringIO()
+    call_command("directory_check", "yamada", stdout=out)
+    text = out.getvalue()
+    assert "項目: uid=yamada,ou=people,dc=city,dc=example" in text
+    assert "職員番号: 10001" in text and "氏名: 山田 太郎" in text
+    assert "メール: yamada@city.example" in text
+    assert "アカウント: 10001" in text
+    call_command("directory_check", "suzuki", stdout=(out := io.StringIO()))
+    assert "まだありません" in out.getvalue()
+    with pytest.raises(CommandError, match="見つかりません"):
+        call_command("directory_check", "tanaka")  # disabled: left out by the filter
+
+
+def test_directory_check_says_when_the_directory_is_off_or_down(settings):
+    settings.LDAP_SETTINGS = {}
+    with pytest.raises(CommandError, match="LDAP_SERVER_URI"):
+        call_command("directory_check", "yamada")
+    settings.LDAP_SETTINGS = {
+        "LDAP_SERVER_URI": "ldap://127.0.0.1:9",
+        "LDAP_USER_SEARCH_BASE": "dc=city,dc=example",
+        "LDAP_TIMEOUT": "2",
+    }
+    with pytest.raises(CommandError, match="接続できません"):
+        call_command("directory_check", "yamada")
