@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors, services
 from accounts.forms import AccountCreateForm
+from core.http import page_or_partial
 from departments.permissions import check_manage_accounts
 
 ACCOUNTS_PER_PAGE = 100
@@ -23,9 +24,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.accounts_for_management(query=query), ACCOUNTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    template = "accounts/account_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#account_table"
+    template = page_or_partial(request, "accounts/account_list.html", "account_table")
     return render(request, template, {"page": page, "query": query})
 
 
