@@ -419,6 +419,15 @@ def database_fingerprint() -> dict:
     }
 
 
+def test_the_fingerprint_sees_a_save_and_a_reordering(org):
+    before = database_fingerprint()
+    GoalSheet.objects.get(pk=org.sheet_a.pk).save()  # updated_at moves
+    after_save = database_fingerprint()
+    assert after_save != before
+    GoalItem.objects.filter(pk=org.item_a.pk).update(position=3)
+    assert database_fingerprint() != after_save
+
+
 def is_refused(expected) -> bool:
     return expected in (403, 404, LOGIN)
 
