@@ -222,6 +222,20 @@ def review_access(user, *, item, section) -> Access:
     return Access.NONE
 
 
+# ReviewStatus.DRAFT, spelled out: reviews (which defines it) sits above this module.
+DRAFT_STATUS = "draft"
+
+
+def can_read_review_text(user, *, item, section, status: str) -> bool:
+    """A review's texts: a draft's only for its writers (the section's chiefs, the head for the
+    department's own); the others who read the review see that a draft exists, not what it says.
+    Once submitted, everyone who reads the review reads its texts."""
+    access = review_access(user, item=item, section=section)
+    if status == DRAFT_STATUS:
+        return access is Access.WRITE
+    return access is not Access.NONE
+
+
 def reviews_visible_q(user, prefix: str = "") -> Q:
     """A filter for querysets of reviews that matches `review_access` (READ or better)."""
     roles = user_roles(user)
