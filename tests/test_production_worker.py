@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from goals.models import CityPdfJob
-from goals.services import city_pdf_job_start
+from printing.jobs import city_pdf_job_start
 
 SECRET = "worker-test-" + "y" * 40 + "-0123456789"
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

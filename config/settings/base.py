@@ -48,9 +48,13 @@ INSTALLED_APPS = [
     "config.apps.AxesConfig",
     "django_tasks",
     "config.apps.TasksDatabaseConfig",
+    "core",
     "departments",
     "goals",
     "reviews",
+    "printing",
+    "excel",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "departments.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
             # The admin import's errors in Japanese (templates/admin/import_export/import.html).
             "libraries": {"import_errors": "config.templatetags.import_errors"},
