@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from departments.models import Department, Role, RoleAssignment, Section
-from goals import text
+from goals import events, text
 from goals.models import (
     Category,
     ChangeLog,
@@ -1003,6 +1003,7 @@ def sheet_submit(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
         user=user,
         changes={"状態": status, "_version": [version, sheet.version]},
     )
+    transaction.on_commit(lambda: events.sheet_submitted.send(GoalSheet, sheet=sheet, user=user))
     return sheet
 
 
@@ -1030,6 +1031,7 @@ def sheet_return(*, sheet: GoalSheet, comment: str, version: int, user) -> GoalS
         user=user,
         changes={"状態": status, "差し戻しの理由": comment, "_version": [version, sheet.version]},
     )
+    transaction.on_commit(lambda: events.sheet_returned.send(GoalSheet, sheet=sheet, user=user))
     return sheet
 
 
@@ -1069,6 +1071,7 @@ def sheet_accept(*, sheet: GoalSheet, version: int, user) -> SheetSnapshot:
     changes["承認版"] = f"第{snapshot.number}版"
     changes["_version"] = [version, sheet.version]
     changelog_record(sheet=sheet, target=sheet, action="sheet.accepted", user=user, changes=changes)
+    transaction.on_commit(lambda: events.sheet_accepted.send(GoalSheet, sheet=sheet, user=user))
     return snapshot
 
 
@@ -1093,6 +1096,9 @@ def sheet_revise(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
         action="sheet.revised",
         user=user,
         changes={"状態": status, "_version": [version, sheet.version]},
+    )
+    transaction.on_commit(
+        lambda: events.sheet_revision_started.send(GoalSheet, sheet=sheet, user=user)
     )
     return sheet
 

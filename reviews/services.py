@@ -13,6 +13,7 @@ from goals import text
 from goals.models import ChangeLog, FiscalYear, GoalItem, GoalSheet
 from goals.services import SheetImportError, changelog_record
 from goals.wareki import wareki_date
+from reviews import events
 from reviews.models import (
     AchievementLevel,
     AchievementScale,
@@ -334,6 +335,10 @@ def _write_review(
         user=user,
         changes=changes,
     )
+    if submit:
+        transaction.on_commit(
+            lambda: events.review_submitted.send(Review, review=review, user=user)
+        )
     return review
 
 
@@ -427,6 +432,7 @@ def review_confirm(*, review: Review, version: int, user) -> Review:
         user=user,
         changes={"状態": ["提出済み", "確認済み"], "_version": [version, review.version]},
     )
+    transaction.on_commit(lambda: events.review_confirmed.send(Review, review=review, user=user))
     return review
 
 
@@ -482,6 +488,7 @@ def review_return(*, review: Review, comment: str, version: int, user) -> Review
             "_version": [version, review.version],
         },
     )
+    transaction.on_commit(lambda: events.review_returned.send(Review, review=review, user=user))
     return review
 
 
@@ -529,6 +536,7 @@ def review_reopen(
     changelog_record(
         sheet=item.sheet, target=review, action="review.reopened", user=user, changes=changes
     )
+    transaction.on_commit(lambda: events.review_reopened.send(Review, review=review, user=user))
     return review
 
 
