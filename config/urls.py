@@ -30,6 +30,7 @@ urlpatterns = [
     path("excel/", include("goals.excel_urls")),
     path("reviews/", include("reviews.urls")),
     path("print/", include("goals.print_urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 # A lost database connection is a 503 with its own Japanese page (config/views.py).

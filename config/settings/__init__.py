@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "departments",
     "goals",
     "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.navigation",
+                "notifications.context_processors.todo_count",
             ],
         },
     },
@@ -193,6 +195,23 @@ TASKS = {
         ),
     }
 }
+# --- Mail (notifications) ----------------------------------------------------------------------
+# Development (`make run`) prints every mail on the console. Production sets EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the server's EMAIL_HOST etc. EMAIL_FILE_PATH
+# goes with the file backend (django.core.mail.backends.filebased.EmailBackend). SITE_URL is the
+# address users open, put in front of every link in a mail.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "soshiki-mokuhyo@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end of mail ------------------------------------------------------------------------------
+
 # PDF: worker processes that render the departments of the whole city's PDF side by side
 # (0: one per CPU core).
 PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))
