@@ -239,7 +239,7 @@ def _file_lines(groups, fiscal_year, today) -> list[TodoLine]:
                 returned = slot.status == ReviewStatus.RETURNED
                 found.append(
                     (
-                        (Stage.values.index(stage), not overdue, item.sheet_id, item.position),
+                        (not overdue, Stage.values.index(stage), item.sheet_id, item.position),
                         TodoLine(
                             heading=heading_file(stage),
                             text=f"番号{item.number} {title}（{who}）",
