@@ -262,6 +262,9 @@ def reminders_send(*, fiscal_year: FiscalYear, today: datetime.date | None = Non
         if user.pk in off:
             run.skipped_off += 1
             continue
+        if all((user.pk, kind, deadline) in sent for kind, deadline in run.deadlines.items()):
+            run.already_sent += 1
+            continue
         lines = [
             line
             for line in selectors.todo_for(user=user, fiscal_year=fiscal_year, today=today)

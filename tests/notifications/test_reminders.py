@@ -78,7 +78,8 @@ def year_end_values(org):
 
 
 def test_a_simulated_year(city):
-    """April to May of the next year, the command's service run twice every day."""
+    """April to May of the next year, the command's service every day, and again on each day
+    it sent something."""
     year = city.fiscal_year.year
     fiscal_year = city.fiscal_year
     fiscal_year.sheet_deadline = day(year, 4, 30)
@@ -132,8 +133,9 @@ def test_a_simulated_year(city):
         city.sheet_a.refresh_from_db()
         fiscal_year.refresh_from_db()
         first = services.reminders_send(fiscal_year=fiscal_year, today=today)
-        again = services.reminders_send(fiscal_year=fiscal_year, today=today)
-        assert again.delivery_ids == [], today  # nothing twice on the same day
+        if first.delivery_ids:
+            again = services.reminders_send(fiscal_year=fiscal_year, today=today)
+            assert again.delivery_ids == [], today  # nothing twice on the same day
         for delivery in Delivery.objects.filter(pk__in=first.delivery_ids):
             sent.setdefault(delivery.recipient.username, []).append(today)
         today += datetime.timedelta(days=1)
