@@ -18,7 +18,8 @@ PER_PAGE = 50
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """Reminders on or off, for the signed-in user only (there is no other user's page)."""
     form = NotificationSettingForm(
-        request.POST or None,
+        # An unticked box posts nothing: the form is bound on every POST, empty or not.
+        request.POST if request.method == "POST" else None,
         initial={"reminders_enabled": selectors.reminders_wanted(request.user)},
     )
     if request.method == "POST" and form.is_valid():
