@@ -326,3 +326,20 @@ def test_the_view_sends_after_the_commit(city, client_for, django_capture_on_com
 def test_a_deleted_review_before_the_task_sends_nothing(city):
     assert event_deliveries_create(event=Event.REVIEW_CONFIRMED, target_id=999999) == []
     assert not Review.objects.exists()
+
+
+def test_the_html_part_escapes_what_people_typed(city, django_capture_on_commit_callbacks):
+    submit_sheet(city)
+    city.sheet_a.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet_services.sheet_return(
+            sheet=city.sheet_a,
+            comment='<a href="https://evil.example">ここ</a> & 「期限」',
+            version=city.sheet_a.version,
+            user=city.planner,
+        )
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert '<a href="https://evil.example">' not in html
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;" in html
+    assert '<a href="https://evil.example">ここ</a> & 「期限」' in message.body
