@@ -115,7 +115,7 @@ def _review_content(event: str, review: Review) -> _Content:
     item = review.item
     sheet = item.sheet
     stage = review.get_stage_display()
-    who = review.section.name if review.section_id else "部（部長が記入）"
+    who = review.section.name if review.section_id else "共通項目（部長が記入）"
     what = (
         f"{sheet.fiscal_year.label} {sheet.department.name} "
         f"番号{item.number}「{_title(item)}」の{stage}（{who}）"

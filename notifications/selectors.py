@@ -235,7 +235,7 @@ def _file_lines(groups, fiscal_year, today) -> list[TodoLine]:
                 overdue = _late(deadline, today)
                 item = slot.item
                 title = _one_line(getattr(item, "display_title", "") or item.title)
-                who = slot.reviewer_label
+                who = slot.section.name if slot.section is not None else "共通・部長が記入"
                 returned = slot.status == ReviewStatus.RETURNED
                 found.append(
                     (

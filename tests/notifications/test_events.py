@@ -213,7 +213,7 @@ def test_a_common_items_review_by_the_department_goes_to_the_other_head(
             user=city.head_a,
         )
     assert recipients(mail.outbox) == {"head_a2@city.example.jp"}
-    assert "部（部長が記入）" in mail.outbox[0].subject
+    assert "共通項目（部長が記入）の中間確認が提出されました" in mail.outbox[0].subject
 
 
 @pytest.mark.parametrize("event", ["sheet", "review"])
