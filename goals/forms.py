@@ -5,10 +5,10 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from goals.deadlines import DEADLINE_SUGGESTIONS
+from core.deadlines import DEADLINE_SUGGESTIONS
+from core.wareki import parse_date, wareki_date
 from goals.selectors import item_category_choices, item_section_choices
 from goals.services import ItemInput
-from goals.wareki import parse_date, wareki_date
 
 BULLET_HELP = "1行に1項目（箇条書き）。行頭の「・」や「-」は付けても付けなくてもかまいません。"
 

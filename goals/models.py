@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import text
+from core.deadlines import DeadlineKind, deadline_parse
+from core.fields import BoundedTextField, PlainCharField
+from core.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 from departments.models import Department, Section
-from goals import text
-from goals.deadlines import DeadlineKind, deadline_parse
-from goals.fields import BoundedTextField, PlainCharField
-from goals.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 
 
 def default_reminder_days() -> list[int]:

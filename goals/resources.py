@@ -19,6 +19,8 @@ from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core import text
+from core.wareki import fiscal_year_label
 from departments.permissions import (
     Access,
     can_administer_city,
@@ -27,11 +29,7 @@ from departments.permissions import (
     sheet_access,
     sheets_visible_q,
 )
-from goals import text
-from goals.models import Category, FiscalYear, GoalItem, GoalItemSection, GoalSheet
-from goals.services import changelog_record
-from goals.wareki import fiscal_year_label
-from goals.xlsx import (
+from excel.xlsx import (
     BOLD,
     CONTENT_TYPE,
     FORMULA_PREFIXES,
@@ -41,6 +39,8 @@ from goals.xlsx import (
     neutralise,
     workbook_bytes,
 )
+from goals.models import Category, FiscalYear, GoalItem, GoalItemSection, GoalSheet
+from goals.services import changelog_record
 
 # Formats ----------------------------------------------------------------------------------------
 
@@ -383,7 +383,7 @@ class GoalItemResource(CityResource):
             return
         year = sheet.fiscal_year.year
         may_write = sheet_access(self.user, sheet) is Access.WRITE or can_import_sheet(
-            self.user, department=sheet.department, fiscal_year=year
+            self.user, department=sheet.department, fiscal_year=sheet.fiscal_year
         )
         if not may_write:
             raise ValidationError(f"{sheet}の整理表を編集する権限がありません。")

@@ -13,21 +13,15 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from departments.models import Role, RoleAssignment
 from departments.permissions import user_roles
 from goals.models import FiscalYear, GoalSheet, SheetStatus
-from goals.wareki import wareki_date
 from notifications.models import DeadlineKind, Delivery, NotificationSetting, ReminderRecord
 from reviews.models import Review, ReviewStatus, Stage
-from reviews.selectors import (
-    FILED_STATUSES,
-    OPEN,
-    departments_of_year,
-    due_facts,
-    my_reviews,
-    stage_deadline,
-    stage_window,
-)
+from reviews.rules import FILED_STATUSES, OPEN, stage_deadline, stage_window
+from reviews.selectors.dashboard import departments_of_year, due_facts
+from reviews.selectors.slots import my_reviews
 
 # Recipients ---------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from goals.history import changelog_record
 from goals.models import FiscalYear, GoalSheet
-from goals.services import changelog_record
 from notifications import selectors
 from notifications.mail import Mail, event_mail, reminder_mail
 from notifications.models import (

@@ -55,9 +55,13 @@ INSTALLED_APPS = [
     "config.apps.AxesConfig",
     "django_tasks",
     "config.apps.TasksDatabaseConfig",
+    "core",
     "departments",
     "goals",
     "reviews",
+    "printing",
+    "excel",
+    "demo",
     "notifications",
 ]
 
@@ -121,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "departments.context_processors.navigation",
+                "core.context_processors.navigation",
                 "notifications.context_processors.todo_count",
             ],
         },

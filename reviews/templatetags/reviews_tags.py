@@ -6,8 +6,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from departments.permissions import can_administer_city, user_roles
-from goals.wareki import wareki_date
 
 register = template.Library()
 

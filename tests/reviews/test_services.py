@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from goals.models import ChangeLog, FiscalYear
+from goals.services import fiscal_year_update
 from reviews.models import Review, ReviewStatus, Stage
 from reviews.selectors import achievement_status_by_item
 from reviews.services import (
     ReviewConflict,
     common_reviewer_assign,
-    fiscal_year_update,
     review_confirm,
     review_reopen,
     review_return,
