@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
-                "notifications.context_processors.todo_count",
+                "notifications.context_processors.todo",
             ],
         },
     },
