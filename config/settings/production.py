@@ -51,6 +51,10 @@ CSRF_TRUSTED_ORIGINS = env_list(
     [f"https://{host}" for host in ALLOWED_HOSTS if host],  # noqa: F405
 )
 
+# Mail (notifications): production sends through SMTP unless EMAIL_BACKEND says otherwise; the
+# server and SITE_URL come from the environment (see the mail block of the base settings).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
