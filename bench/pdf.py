@@ -2,7 +2,7 @@
 
 - One department sheet (the 市民部 demo sheet, 25 items), rendered in-process: the median of
   several runs (target ≤ 0.5 s), split into building the HTML (database reads) and rendering.
-- The same sheet's Excel export (excel.xlsx.sheet_xlsx, branch excel) converted by
+- The same sheet's Excel export (excel.xlsx.sheet_xlsx) converted by
   `libreoffice --headless --convert-to pdf`, when both exist: the ratio of the two times
   (target: ours at least 2× faster).
 - The whole city, 20 departments × 25 items: cold (empty cache, target ≤ 15 s) and again with
@@ -28,7 +28,7 @@ DEPARTMENTS = int(os.environ.get("BENCH_DEPARTMENTS", "20"))
 def setup(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -70,11 +70,8 @@ def bench_one_sheet(workdir: Path):
 
 def bench_libreoffice(workdir: Path, sheet, ours: float) -> None:
     print("2. LibreOffice との比較")
-    try:
-        from excel.xlsx import sheet_xlsx
-    except ImportError:
-        print("   excel.xlsx.sheet_xlsx がまだありません（branch excel）。比較を省きます。")
-        return
+    from excel.xlsx import sheet_xlsx
+
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if not office:
         print("   libreoffice が入っていません。比較を省きます。")

@@ -23,7 +23,7 @@ def setup_django() -> None:
     if not os.environ.get("DATABASE_URL"):
         folder = tempfile.mkdtemp(prefix="bench-xlsx-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     import django
     from django.core.management import call_command
 

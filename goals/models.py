@@ -357,6 +357,27 @@ class GoalItem(models.Model):
             raise ValidationError(errors)
 
 
+# The one definition of an item's content (what a person types, besides 共通/課名): the services'
+# input and change log, the admin's import and export and the Excel reader all take it from here.
+ITEM_CONTENT_FIELDS = (
+    "number",
+    "title",
+    "continues_title",
+    "continues_achievement",
+    "category",
+    "achievement",
+    "achievement_as_prose",
+    "method",
+    "method_as_prose",
+    "deadline",
+    "is_common",
+    "common_reviewer_section",
+    "indicator",
+    "baseline",
+    "target",
+)
+
+
 class GoalItemSection(models.Model):
     """A section carrying an item, in the order printed in 共通/課名."""
 
@@ -446,7 +467,7 @@ class ChangeLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
-# Printing (branch pdf) ----------------------------------------------------------------------
+# Printing: the whole city's PDF job (printing/jobs.py runs it) -----------------------------------
 
 
 class PrintKind(models.TextChoices):

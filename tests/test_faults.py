@@ -581,7 +581,7 @@ class Gunicorn:
             **os.environ,
             # The development settings: the production ones need collected static files, which
             # would be written into the checkout. Transactions behave the same.
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings.development",
             "DEBUG": "true",
             "DATABASE_URL": (
                 f"postgres://{credentials}@{options['HOST'] or '127.0.0.1'}:"

@@ -9,6 +9,7 @@ from django.db import transaction
 from departments.models import Section
 from goals.history import changelog_record
 from goals.models import (
+    ITEM_CONTENT_FIELDS,
     Category,
     GoalItem,
     GoalItemSection,
@@ -42,23 +43,7 @@ class ItemInput:
     target: str = ""
 
 
-_ITEM_CONTENT_FIELDS = [
-    "number",
-    "title",
-    "continues_title",
-    "continues_achievement",
-    "category",
-    "achievement",
-    "achievement_as_prose",
-    "method",
-    "method_as_prose",
-    "deadline",
-    "is_common",
-    "common_reviewer_section",
-    "indicator",
-    "baseline",
-    "target",
-]
+_ITEM_CONTENT_FIELDS = ITEM_CONTENT_FIELDS
 ITEM_FIELD_LABELS = {
     "number": "番号",
     "title": "実施項目",

@@ -7,14 +7,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.wareki import wareki_date
-from departments.permissions import can_administer_city, user_roles
+from departments.permissions import can_administer_city
+from departments.permissions import files_reviews as _files_reviews
 
 register = template.Library()
 
 
 @register.simple_tag
 def item_sheet_url(item) -> str:
-    """Where an item lives: its row on the sheet page (branch sheet-editor, `goals:sheet_detail`),
+    """Where an item lives: its row on the sheet page (`goals:sheet_detail`),
     or, until that page exists, its row on the sheet's review overview."""
     anchor = f"#item-{item.pk}"
     try:
@@ -37,8 +38,7 @@ def is_planning(user) -> bool:
 @register.filter
 def files_reviews(user) -> bool:
     """Heads and chiefs of any year: My reviews appears in the menu."""
-    roles = user_roles(user)
-    return bool(roles.head_of or roles.chief_of)
+    return _files_reviews(user)
 
 
 @register.filter

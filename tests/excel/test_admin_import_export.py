@@ -242,6 +242,35 @@ def test_a_submitted_sheet_is_frozen_for_its_head(org):
     assert "令和8年度 市民部の整理表は「提出済み」のため変更できません。" in errors_from(result)
 
 
+def test_admin_item_import_goes_through_the_item_services(org):
+    """Regression (issue 10): the admin's import wrote GoalItem directly, so moving an item from
+    市民課 to 経済課 left 市民課's submitted review orphaned and the item's version at 1 (an
+    editor form opened before would then overwrite the import without a conflict)."""
+    factories.ReviewFactory(
+        item=org.item_a, section=org.section_a1, stage=Stage.MID_YEAR, status="submitted"
+    )
+    before = db_state()
+
+    result = GoalItemResource(user=org.head_a).import_data(
+        item_rows(org, 課名="経済課"), dry_run=False
+    )
+
+    assert "市民課はこの項目の中間確認を記入済みのため、課名から外せません。" in errors_from(result)
+    assert db_state() == before
+    assert GoalItem.objects.get(pk=org.item_a.pk).version == org.item_a.version
+
+
+def test_an_admin_item_import_bumps_the_version_and_is_in_the_history(org):
+    version = org.item_a.version
+    result = GoalItemResource(user=org.head_a).import_data(
+        item_rows(org, 実施項目="読み込んだ実施項目"), dry_run=False
+    )
+    assert not result.has_errors() and not result.has_validation_errors(), errors_from(result)
+    item = GoalItem.objects.get(pk=org.item_a.pk)
+    assert item.version == version + 1
+    assert ChangeLog.objects.filter(target_id=item.pk, action="item.updated").exists()
+
+
 def test_items_csv_keeps_formula_like_text_inert_and_exact(org, client_for):
     GoalItem.objects.filter(pk=org.item_a.pk).update(title='=HYPERLINK("x")', target="-5%")
     content = SafeCSV().export_data(

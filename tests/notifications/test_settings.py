@@ -16,7 +16,7 @@ def _values(*names: str, **env) -> dict[str, str]:
     """Settings as a fresh process with this environment reads them."""
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings.development",
         "DEBUG": "",
         "EMAIL_BACKEND": "",
         **env,

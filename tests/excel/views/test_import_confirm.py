@@ -28,7 +28,6 @@ def test_confirming_writes_the_sheet_and_shows_the_result(org, client_for, uploa
     response = client.post(URL, {"payload": payload})
     assert response.status_code == 302
     sheet = GoalSheet.objects.get(pk=org.sheet_a.pk)
-    # The sheet page is on another branch; until it is merged our result page answers.
     assert response["Location"] == reverse("goals:sheet_detail", args=[sheet.pk])
     assert list(sheet.items.values_list("title", flat=True)) == [
         "実施項目1",
