@@ -48,3 +48,8 @@ def test_the_list_is_read_once_per_page(org, client_for):
         and '"goals_fiscalyear"."year" =' in query["sql"]
     ]
     assert len(fiscal_year_reads) == 1
+
+
+def test_the_years_page_shows_the_reminder_schedule(org, client_for):
+    page = client_for(org.planner).get(reverse("reviews:fiscal_years")).content.decode()
+    assert "期限の7日前・1日前、期限後は3日ごと" in page
