@@ -23,6 +23,9 @@ urlpatterns = [
     path("", goal_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Changing and resetting one's password (Django's URL names, e.g. password_change).
+    path("", include("accounts.password_urls")),
+    path("accounts/", include("accounts.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),

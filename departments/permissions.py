@@ -510,6 +510,21 @@ def check_print_city(user, fiscal_year: int | None = None):
         raise PermissionDenied("印刷メニューは企画・政策担当が使います。")
 
 
+# Accounts (accounts/) -------------------------------------------------------------------------
+
+
+def can_manage_accounts(user) -> bool:
+    """List staff accounts, create one by hand and send the link to set its password: planning
+    staff of the current year and administrators (the roster import uses the same services)."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning()
+
+
+def check_manage_accounts(user):
+    if not can_manage_accounts(user):
+        raise PermissionDenied("アカウントの管理は企画・政策担当が行います。")
+
+
 # Mail (notifications) -----------------------------------------------------------------------
 
 

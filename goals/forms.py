@@ -47,6 +47,8 @@ class VersionForm(forms.Form):
 class ItemForm(MergingForm):
     merged_fields = (*ITEM_CONTENT_FIELDS, "sections")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # A create form's one-time token: sent twice (a double click), it creates one item.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     number = forms.IntegerField(
         label="番号",
         min_value=1,

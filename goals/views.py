@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap
 from core.deadlines import DEADLINE_SUGGESTIONS
 from core.editing import encode_base
 from core.http import page_or_partial, wants_partial
+from core.once import once_new
 from departments.models import Department
 from departments.permissions import (
     Access,
@@ -459,12 +460,20 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         sheet=sheet,
         after=after,
-        initial={"number": _default_number(sheet, after), "continues_title": False},
+        initial={
+            "number": _default_number(sheet, after),
+            "continues_title": False,
+            "once": once_new(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(
-                sheet=sheet, data=form.to_input(), after=after, user=request.user
+                sheet=sheet,
+                data=form.to_input(),
+                after=after,
+                user=request.user,
+                once=form.cleaned_data["once"] or None,
             )
         except ValidationError as error:
             add_service_errors(form, error)

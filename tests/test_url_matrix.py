@@ -159,6 +159,22 @@ MATRIX: dict[str, Entry] = {
     "login": Entry(expect=dict.fromkeys(PERSONAS, 302) | {"anonymous": 200}),
     "favicon": Entry(expect=dict.fromkeys(PERSONAS, 301)),
     "logout": Entry(method="post", expect=dict.fromkeys(PERSONAS, 302)),
+    # One's own password (accounts): changing it needs a login; the reset pages do not.
+    "password_change": Entry(expect=everyone(200)),
+    "password_change_done": Entry(expect=everyone(200)),
+    "password_reset": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    "password_reset_done": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    # A link that is not valid (any more) answers its own page, not an error.
+    "password_reset_confirm": Entry(
+        lambda org: ["MQ", "bad-token"], expect=dict.fromkeys(PERSONAS, 200)
+    ),
+    "password_reset_complete": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    # Staff accounts (accounts): planning staff and administrators.
+    "accounts:list": Entry(expect=planning_only(200)),
+    "accounts:create": Entry(expect=planning_only(200)),
+    "accounts:send_password_link": Entry(
+        lambda org: [org.chief_a.pk], method="post", expect=planning_only(302)
+    ),
     # The sheet editor (goals). Writes answer a redirect (302) to a full-page request.
     "goals:sheet_create": Entry(
         query=lambda org: f"?department={org.dept_a.pk}&year={org.fiscal_year.year}",
