@@ -35,6 +35,7 @@ urlpatterns = [
     path("excel/", include("excel.urls")),
     path("reviews/", include("reviews.urls")),
     path("print/", include("printing.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 # A lost database connection is a 503 with its own Japanese page (config/views.py).

@@ -105,6 +105,8 @@ def _load_users(city: dict, report: DemoReport, password: str) -> None:
                 "first_name": entry["first_name"],
                 "is_superuser": entry.get("superuser", False),
                 "is_staff": entry.get("superuser", False),
+                # Mail goes to the console under `make run`: a demo login receives it there.
+                "email": f"{entry['username']}@example.jp",
             },
         )
         if created:

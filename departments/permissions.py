@@ -537,3 +537,23 @@ def can_manage_accounts(user) -> bool:
 def check_manage_accounts(user):
     if not can_manage_accounts(user):
         raise PermissionDenied("アカウントの管理は企画・政策担当が行います。")
+
+
+# Mail (notifications) -----------------------------------------------------------------------
+
+
+def can_view_undelivered_mail(user) -> bool:
+    """The list of mails that did not arrive, and sending them again: planning staff (or an
+    admin). It names people of every department, as planning staff's pages do."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning()
+
+
+def check_undelivered_mail(user):
+    if not can_view_undelivered_mail(user):
+        raise PermissionDenied("届かなかったメールの一覧は企画・政策担当が見ます。")
+
+
+def can_edit_own_notification_settings(user) -> bool:
+    """Each signed-in user decides about their own reminders; nobody edits another's."""
+    return user.is_authenticated and user.is_active

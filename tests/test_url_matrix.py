@@ -45,6 +45,7 @@ from goals.models import (
     SheetSnapshot,
 )
 from goals.services import sheet_accept, sheet_submit
+from notifications.models import Delivery
 from reviews.models import Review, ReviewStatus
 from tests import factories
 from tests.conftest import PERSONAS
@@ -163,6 +164,19 @@ def city_job(org, *, done=False):
     if done:
         org.job.status = CityPdfJob.Status.DONE
         org.job.file.save("city.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+
+
+def undelivered_mail(org):
+    org.delivery = Delivery.objects.create(
+        recipient=org.head_a,
+        to_address="head_a@city.example.jp",
+        event="sheet_returned",
+        subject="件名",
+        body_text="本文",
+        status=Delivery.Status.FAILED,
+        attempts=4,
+        last_error="SMTPServerDisconnected",
+    )
 
 
 SHEET = lambda org: [org.sheet_a.pk]  # noqa: E731
@@ -321,6 +335,15 @@ MATRIX: dict[str, Entry] = {
         lambda org: [org.job.pk],
         setup=lambda org: city_job(org, done=True),
         expect=planning_only(200),
+    ),
+    # Mail: each user's own settings; planning staff's list of undelivered mail.
+    "notifications:settings": Entry(expect=everyone(200)),
+    "notifications:undelivered": Entry(expect=planning_only(200)),
+    "notifications:resend": Entry(
+        lambda org: [org.delivery.pk],
+        method="post",
+        setup=undelivered_mail,
+        expect=planning_only(302),
     ),
     "goals:snapshot_detail": Entry(
         lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)

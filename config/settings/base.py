@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "goals",
     "reviews",
+    "notifications",
     "printing",
     "excel",
     "demo",
@@ -150,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.todo",
             ],
             # The admin import's errors in Japanese (templates/admin/import_export/import.html).
             "libraries": {"import_errors": "config.templatetags.import_errors"},
@@ -210,6 +212,22 @@ CITY_NAME = os.environ.get("CITY_NAME", "国分寺市")
 
 # Background jobs (django-tasks), used for the whole city's PDF: TASKS is set by development.py
 # (jobs run at once, in the request) and production.py (the database queue, `manage.py db_worker`).
+# --- Mail (notifications) ----------------------------------------------------------------------
+# EMAIL_BACKEND is decided by development.py (the console: `make run` prints every mail) and
+# production.py (SMTP); EMAIL_FILE_PATH goes with the file backend
+# (django.core.mail.backends.filebased.EmailBackend). SITE_URL is the address users open, put in
+# front of every link in a mail.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "soshiki-mokuhyo@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end of mail ------------------------------------------------------------------------------
+
 # PDF: worker processes that render the departments of the whole city's PDF side by side
 # (0: one per CPU core).
 PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))

@@ -44,3 +44,6 @@ TASKS = {
         or "django_tasks.backends.immediate.ImmediateBackend",
     }
 }
+
+# Mail (notifications) is printed on the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
