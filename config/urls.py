@@ -30,6 +30,8 @@ urlpatterns = [
     path("excel/", include("goals.excel_urls")),
     path("reviews/", include("reviews.urls")),
     path("print/", include("goals.print_urls")),
+    path("publication/", include("publication.urls")),
+    path("public/", include("publication.public_urls")),
 ]
 
 # A lost database connection is a 503 with its own Japanese page (config/views.py).

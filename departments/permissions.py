@@ -390,3 +390,18 @@ def can_print_city(user, fiscal_year: int | None = None) -> bool:
 def check_print_city(user, fiscal_year: int | None = None):
     if not can_print_city(user, fiscal_year):
         raise PermissionDenied("印刷メニューは企画・政策担当が使います。")
+
+
+# Publication (公表) ------------------------------------------------------------------------
+
+
+def can_publish(user, fiscal_year: int | None = None) -> bool:
+    """Publish a year's sheets and results to citizens, or withdraw them: planning staff (of that
+    year or the current one) and administrators. Reading the public site needs no login."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_publish(user, fiscal_year: int | None = None):
+    if not can_publish(user, fiscal_year):
+        raise PermissionDenied("公表と公表の取り消しは企画・政策担当が行います。")

@@ -16,6 +16,7 @@ from django.db import transaction
 from departments.models import Department, RoleAssignment, Section
 from goals.models import Category, FiscalYear, GoalSheet
 from goals.services import ItemData, SheetData, SignerData, sheet_import
+from publication.demo import publish_demo
 from reviews.models import AchievementLevel, AchievementScale, ProgressMark, ProgressScale
 from reviews.services import ReviewData, review_import, reviews_import_achievements
 
@@ -192,4 +193,5 @@ def load_demo(*, reset: bool = False, create_users: bool = True) -> DemoReport:
         _load_users(city, report)
     for path in sorted((FIXTURES / "sheets").glob("*.json")):
         _load_sheet(path, report, reset)
+    report.created += [f"公表: {label}" for label in publish_demo()]
     return report

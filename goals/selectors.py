@@ -326,6 +326,8 @@ CHANGE_ACTIONS = {
     "reviews.achievements_imported": "達成状況の取り込み",
     "goalitem.imported": "項目の取り込み（管理画面）",
     "pdf.city_requested": "全庁版PDFの作成を依頼",
+    "publication.published": "公表",
+    "publication.withdrawn": "公表を取り消し",
 }
 
 

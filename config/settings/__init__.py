@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "departments",
     "goals",
     "reviews",
+    "publication",
 ]
 
 MIDDLEWARE = [
