@@ -1,6 +1,7 @@
 """Cross-cutting request handling."""
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -24,3 +25,14 @@ class HtmxLoginRedirectMiddleware:
         ):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's, except that a view marked `login_not_required` is let through before the user
+    is looked up: the public pages (/public/) never touch the session, so they carry no
+    `Vary: Cookie` and a CDN or proxy can share them between readers."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -59,14 +59,16 @@ def public_view(cached: bool = True) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             version = site_version()
             fingerprint = _fingerprint(request)
-            etag = f'"v{version.number}-{fingerprint[:16]}"'
+            etag = '"{}"'.format(
+                hashlib.sha256(f"{version.key}:{fingerprint}".encode()).hexdigest()[:24]
+            )
             last_modified = version.changed_at.timestamp() if version.changed_at else None
             not_modified = get_conditional_response(
                 request, etag=etag, last_modified=last_modified and int(last_modified)
             )
             if not_modified is not None:
                 return _headers(not_modified, etag=etag, version=version)
-            key = f"public:{version.number}:{fingerprint}"
+            key = f"public:{version.key}:{fingerprint}"
             stored = cache.get(key) if cached else None
             if stored is not None:
                 content, content_type, extra = stored

@@ -178,7 +178,7 @@ def search(request: HttpRequest, *, version) -> HttpResponse:
     searched = bool(words or department_id or category or year)
     result = (
         public_search(
-            version=version.number,
+            version=version.key,
             words=words,
             department_id=department_id,
             category=category,
@@ -187,7 +187,7 @@ def search(request: HttpRequest, *, version) -> HttpResponse:
         if searched
         else None
     )
-    departments, categories, years = search_choices(version.number)
+    departments, categories, years = search_choices(version.key)
     return public_render(
         "public/search.html",
         {

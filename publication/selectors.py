@@ -29,6 +29,13 @@ class SiteVersion:
     number: int
     changed_at: datetime.datetime | None
 
+    @property
+    def key(self) -> str:
+        """Unique to this state of the site, also across a database restored from a backup
+        (which may bring a lower number back) and across test databases."""
+        stamp = self.changed_at.timestamp() if self.changed_at else 0
+        return f"{self.number}.{stamp:.6f}"
+
 
 def site_version() -> SiteVersion:
     """One primary-key read: the counter publish and unpublish bump."""
@@ -265,7 +272,7 @@ class SearchRecord:
 
 
 _index_lock = threading.Lock()
-_index: dict[int, list[SearchRecord]] = {}
+_index: dict[str, list[SearchRecord]] = {}
 
 
 def _build_index() -> list[SearchRecord]:
@@ -307,7 +314,7 @@ def _build_index() -> list[SearchRecord]:
     return records
 
 
-def search_index(version: int) -> list[SearchRecord]:
+def search_index(version: str) -> list[SearchRecord]:
     """Every row of every current publication, normalised once per site version and process."""
     with _index_lock:
         records = _index.get(version)
@@ -329,7 +336,7 @@ class SearchResult:
 
 def public_search(
     *,
-    version: int,
+    version: str,
     words: str = "",
     department_id: int | None = None,
     category: str = "",
@@ -348,7 +355,7 @@ def public_search(
     return SearchResult(records=found[:SEARCH_LIMIT], total=len(found))
 
 
-def search_choices(version: int) -> tuple[list[tuple[int, str]], list[str], list[tuple[int, str]]]:
+def search_choices(version: str) -> tuple[list[tuple[int, str]], list[str], list[tuple[int, str]]]:
     """Departments, categories and years that occur in what is published."""
     departments: dict[int, str] = {}
     categories: list[str] = []

@@ -6,51 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('departments', '0002_bounded_text_fields'),
-        ('goals', '0005_plain_text_fields'),
+        ("departments", "0002_bounded_text_fields"),
+        ("goals", "0005_plain_text_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicSiteState',
+            name="PublicSiteState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0, verbose_name='版')),
-                ('changed_at', models.DateTimeField(blank=True, null=True, verbose_name='更新日時')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0, verbose_name="版")),
+                (
+                    "changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="更新日時"),
+                ),
             ],
             options={
-                'verbose_name': '公開サイトの版',
-                'verbose_name_plural': '公開サイトの版',
+                "verbose_name": "公開サイトの版",
+                "verbose_name_plural": "公開サイトの版",
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('goals', '目標'), ('results', '達成状況')], max_length=20, verbose_name='種類')),
-                ('data', models.JSONField(verbose_name='公表した内容')),
-                ('pdf', models.BinaryField(verbose_name='PDF')),
-                ('pdf_filename', models.CharField(max_length=200, verbose_name='PDFのファイル名')),
-                ('published_at', models.DateTimeField(verbose_name='公表日時')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='公表の取り消し日時')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='departments.department', verbose_name='部')),
-                ('fiscal_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='goals.fiscalyear', verbose_name='年度')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='公表した人')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='goals.goalsheet', verbose_name='整理表')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='goals.sheetsnapshot', verbose_name='公表した承認版')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='取り消した人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("goals", "目標"), ("results", "達成状況")],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("data", models.JSONField(verbose_name="公表した内容")),
+                ("pdf", models.BinaryField(verbose_name="PDF")),
+                ("pdf_filename", models.CharField(max_length=200, verbose_name="PDFのファイル名")),
+                ("published_at", models.DateTimeField(verbose_name="公表日時")),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="公表の取り消し日時"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="departments.department",
+                        verbose_name="部",
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="goals.fiscalyear",
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="公表した人",
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="goals.goalsheet",
+                        verbose_name="整理表",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="goals.sheetsnapshot",
+                        verbose_name="公表した承認版",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="取り消した人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公表',
-                'verbose_name_plural': '公表',
-                'ordering': ['-fiscal_year__year', 'kind', 'department__display_order', '-published_at'],
-                'indexes': [models.Index(fields=['fiscal_year', 'kind', 'department', '-published_at'], name='publication_year_kind_dept'), models.Index(fields=['-published_at'], name='publication_published_at')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('withdrawn_at__isnull', True), ('withdrawn_at__gte', models.F('published_at')), _connector='OR'), name='publication_withdrawn_after_published')],
+                "verbose_name": "公表",
+                "verbose_name_plural": "公表",
+                "ordering": [
+                    "-fiscal_year__year",
+                    "kind",
+                    "department__display_order",
+                    "-published_at",
+                ],
+                "indexes": [
+                    models.Index(
+                        fields=["fiscal_year", "kind", "department", "-published_at"],
+                        name="publication_year_kind_dept",
+                    ),
+                    models.Index(fields=["-published_at"], name="publication_published_at"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("withdrawn_at__isnull", True),
+                            ("withdrawn_at__gte", models.F("published_at")),
+                            _connector="OR",
+                        ),
+                        name="publication_withdrawn_after_published",
+                    )
+                ],
             },
         ),
     ]
