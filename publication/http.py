@@ -26,8 +26,15 @@ CACHE_SECONDS = 60 * 60 * 24  # the key changes with the version; this only boun
 
 
 def max_age() -> int:
-    """How long a browser, CDN or proxy may keep a page without asking (ETag revalidates)."""
-    return getattr(settings, "PUBLIC_MAX_AGE", 60)
+    """How long a browser, CDN or proxy may show a page without asking again (settings
+    PUBLIC_MAX_AGE, default 0: they keep it but revalidate every time, a 304 when unchanged,
+    so that an unpublished sheet disappears at once everywhere)."""
+    return settings.PUBLIC_MAX_AGE
+
+
+def cache_control() -> str:
+    seconds = max_age()
+    return f"public, max-age={seconds}" + ("" if seconds else ", must-revalidate")
 
 
 def public_render(template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -45,7 +52,7 @@ def _headers(response: HttpResponse, *, etag: str, version: SiteVersion) -> Http
     response["ETag"] = etag
     if version.changed_at is not None:
         response["Last-Modified"] = http_date(version.changed_at.timestamp())
-    response["Cache-Control"] = f"public, max-age={max_age()}"
+    response["Cache-Control"] = cache_control()
     return response
 
 

@@ -198,6 +198,11 @@ TASKS = {
 # (0: one per CPU core).
 PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))
 
+# The public site (/public/): how long browsers, a CDN or the city's proxy may show a page without
+# asking again. 0 (the default): they keep it and revalidate each time (ETag, 304), so that an
+# unpublished sheet disappears at once; N seconds: it may still be seen for up to N seconds.
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "0"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
