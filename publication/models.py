@@ -33,13 +33,21 @@ class Publication(models.Model):
         Department, verbose_name="部", on_delete=models.PROTECT, related_name="publications"
     )
     kind = models.CharField("種類", max_length=20, choices=PublicationKind.choices)
+    # What was published is kept whole in `data` and `pdf`: the record outlives its sheet.
     sheet = models.ForeignKey(
-        GoalSheet, verbose_name="整理表", on_delete=models.PROTECT, related_name="publications"
+        GoalSheet,
+        verbose_name="整理表",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
     )
     snapshot = models.ForeignKey(
         SheetSnapshot,
         verbose_name="公表した承認版",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="publications",
     )
     data = models.JSONField("公表した内容")
@@ -93,6 +101,10 @@ class Publication(models.Model):
     @property
     def published_on_label(self) -> str:
         return wareki_date(timezone.localdate(self.published_at))
+
+    @property
+    def snapshot_number(self) -> int:
+        return self.data.get("snapshot_number", 0)
 
     @property
     def revision_label(self) -> str:

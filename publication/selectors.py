@@ -409,7 +409,7 @@ class ManageRow:
             self.goals
             and self.accepted
             and self.latest_snapshot
-            and self.latest_snapshot.pk != self.goals.snapshot_id
+            and self.latest_snapshot.number != self.goals.snapshot_number
         )
 
 
