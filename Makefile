@@ -7,18 +7,30 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check-python migrate demo serve clean
+.PHONY: install lock run test lint format check-python migrate demo serve clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 以上が必要です（見つかったのは %s）" % sys.version.split()[0])'
 
-$(STAMP): pyproject.toml | check-python
+# Installs exactly the versions of requirements/lock.txt, every file checked against its hash;
+# pyproject.toml keeps the ranges. After changing a dependency there: `make lock`, then commit both.
+LOCK := requirements/lock.txt
+UV := $(VENV)/uv-tool/bin/uv
+
+$(STAMP): pyproject.toml $(LOCK) | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolves pyproject.toml's ranges (runtime and dev) anew for every Python 3.11-3.13 and platform,
+# with the hashes of every file (uv, in a virtualenv of its own).
+lock: | check-python
+	@test -x $(UV) || { $(PYTHON) -m venv $(VENV)/uv-tool && $(VENV)/uv-tool/bin/pip install --quiet "uv>=0.13,<0.14"; }
+	$(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes --extra dev \
+		--custom-compile-command "make lock" pyproject.toml -o $(LOCK)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -43,6 +55,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

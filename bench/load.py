@@ -168,9 +168,9 @@ def build_city(users: int, password: str) -> list[Chief]:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
+    from demo.loaders import FIXTURES, sheet_data_from_json
     from departments.models import Department, Role, RoleAssignment, Section
     from departments.permissions import current_fiscal_year
-    from goals.demo import FIXTURES, sheet_data_from_json
     from goals.models import FiscalYear, GoalItemSection, SheetStatus
     from goals.services import sheet_import
     from reviews.models import AchievementScale, ProgressScale

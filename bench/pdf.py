@@ -2,7 +2,7 @@
 
 - One department sheet (the 市民部 demo sheet, 25 items), rendered in-process: the median of
   several runs (target ≤ 0.5 s), split into building the HTML (database reads) and rendering.
-- The same sheet's Excel export (goals.xlsx.sheet_xlsx, branch excel) converted by
+- The same sheet's Excel export (excel.xlsx.sheet_xlsx) converted by
   `libreoffice --headless --convert-to pdf`, when both exist: the ratio of the two times
   (target: ours at least 2× faster).
 - The whole city, 20 departments × 25 items: cold (empty cache, target ≤ 15 s) and again with
@@ -28,14 +28,14 @@ DEPARTMENTS = int(os.environ.get("BENCH_DEPARTMENTS", "20"))
 def setup(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from goals.demo import load_demo
+    from demo.loaders import load_demo
 
     call_command("migrate", verbosity=0)
     load_demo(create_users=False)
@@ -51,9 +51,9 @@ def timed(function, runs: int = RUNS) -> tuple[float, object]:
 
 
 def bench_one_sheet(workdir: Path):
-    from goals import pdf
     from goals.models import GoalSheet
     from goals.selectors import sheet_with_content
+    from printing import pdf
 
     sheet = GoalSheet.objects.get(fiscal_year__year=2026, department__name="市民部")
     pdf.sheet_pdf(sheet_with_content(pk=sheet.pk))  # warm-up: fonts loaded once per process
@@ -70,11 +70,8 @@ def bench_one_sheet(workdir: Path):
 
 def bench_libreoffice(workdir: Path, sheet, ours: float) -> None:
     print("2. LibreOffice との比較")
-    try:
-        from goals.xlsx import sheet_xlsx
-    except ImportError:
-        print("   goals.xlsx.sheet_xlsx がまだありません（branch excel）。比較を省きます。")
-        return
+    from excel.xlsx import sheet_xlsx
+
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if not office:
         print("   libreoffice が入っていません。比較を省きます。")
@@ -105,8 +102,8 @@ def make_city(count: int) -> None:
     """`count` departments with a copy of the 市民部 demo sheet each, for 令和8年度."""
     import json
 
+    from demo.loaders import FIXTURES, sheet_data_from_json
     from departments.models import Department, Section
-    from goals.demo import FIXTURES, sheet_data_from_json
     from goals.models import FiscalYear, GoalSheet
     from goals.services import sheet_import
 
@@ -124,8 +121,8 @@ def make_city(count: int) -> None:
 
 
 def bench_city(workdir: Path) -> None:
-    from goals import pdf
     from goals.models import FiscalYear, GoalItem, GoalSheet
+    from printing import pdf
 
     make_city(DEPARTMENTS)
     fiscal_year = FiscalYear.objects.get(year=2026)

@@ -96,8 +96,8 @@ def build_public_site(departments: int) -> dict:
 
     from django.urls import reverse
 
+    from demo.loaders import FIXTURES, sheet_data_from_json
     from departments.models import Department
-    from goals.demo import FIXTURES, sheet_data_from_json
     from goals.models import FiscalYear, SheetStatus
     from goals.services import sheet_import
     from publication.models import Publication

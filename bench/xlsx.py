@@ -23,7 +23,7 @@ def setup_django() -> None:
     if not os.environ.get("DATABASE_URL"):
         folder = tempfile.mkdtemp(prefix="bench-xlsx-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     import django
     from django.core.management import call_command
 
@@ -32,8 +32,8 @@ def setup_django() -> None:
 
 
 def build_sheet(items: int):
+    from demo.loaders import load_demo
     from departments.models import Department
-    from goals.demo import load_demo
     from goals.models import FiscalYear, GoalSheet
     from goals.services import ItemData, SheetData, SignerData, sheet_import
     from reviews.services import reviews_import_achievement_lines
@@ -90,10 +90,10 @@ def main() -> None:
     options = parser.parse_args()
     setup_django()
 
-    from goals import xlsx
+    from excel import xlsx
+    from excel.services import sheet_import_with_vocabulary
     from goals.models import GoalItem
     from goals.selectors import sheet_with_content
-    from goals.services import sheet_import_with_vocabulary
     from reviews.selectors import item_review_rows
 
     sheet = build_sheet(options.items)

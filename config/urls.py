@@ -27,9 +27,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("sheets/", include("goals.urls")),
-    path("excel/", include("goals.excel_urls")),
+    path("excel/", include("excel.urls")),
     path("reviews/", include("reviews.urls")),
-    path("print/", include("goals.print_urls")),
+    path("print/", include("printing.urls")),
     path("publication/", include("publication.urls")),
     path("public/", include("publication.public_urls")),
 ]

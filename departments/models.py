@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from goals.fields import BoundedTextField
+from core.fields import BoundedTextField
 
 
 class ActiveYearsQuerySet(models.QuerySet):

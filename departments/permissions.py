@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from core.wareki import fiscal_year_of
 from departments.models import Role, RoleAssignment
-from goals.wareki import fiscal_year_of
 
 
 class Access(enum.IntEnum):
@@ -113,7 +113,7 @@ def sheet_access(user, sheet) -> Access:
         return Access.WRITE
     if roles.heads(sheet.department_id, year):
         # A closed year's sheets are the record: its head may read them, no longer change them.
-        return Access.READ if sheet.fiscal_year.phase == "closed" else Access.WRITE
+        return Access.READ if sheet.fiscal_year.phase == CLOSED_PHASE else Access.WRITE
     if roles.is_planning(year) or roles.belongs_to(sheet.department_id, year):
         return Access.READ
     return Access.NONE
@@ -125,21 +125,22 @@ def can_manage_sheet_workflow(user, sheet) -> bool:
     return roles.is_admin or roles.is_planning(sheet.fiscal_year.year)
 
 
-def _year_is_closed(fiscal_year: int) -> bool:
-    from goals.models import FiscalYear
-
-    return FiscalYear.objects.filter(year=fiscal_year, phase=FiscalYear.Phase.CLOSED).exists()
+# FiscalYear.Phase.CLOSED, spelled out: goals (which defines it) sits above this module.
+CLOSED_PHASE = "closed"
 
 
-def head_writes(user, *, department_id: int, fiscal_year: int) -> bool:
-    """The department's head of that year, while the year is not closed (or an admin)."""
+def head_writes(user, *, department_id: int, fiscal_year) -> bool:
+    """The department's head of that year, while the year is not closed (or an admin).
+
+    `fiscal_year` is the FiscalYear itself (this module sits below goals and does not look
+    years up)."""
     roles = user_roles(user)
     if roles.is_admin:
         return True
-    return roles.heads(department_id, fiscal_year) and not _year_is_closed(fiscal_year)
+    return roles.heads(department_id, fiscal_year.year) and fiscal_year.phase != CLOSED_PHASE
 
 
-def can_create_sheet(user, *, department, fiscal_year: int) -> bool:
+def can_create_sheet(user, *, department, fiscal_year) -> bool:
     return head_writes(user, department_id=department.pk, fiscal_year=fiscal_year)
 
 
@@ -264,11 +265,12 @@ def check_planning(user):
         raise PermissionDenied("この操作は企画・政策担当が行います。")
 
 
-def check_sheet_create(user, *, department, fiscal_year: int):
+def check_sheet_create(user, *, department, fiscal_year):
     """Create a department's sheet for a year: 404 when the department is not the user's (and
     they do not see every department), 403 when they may look but not create."""
     roles = user_roles(user)
-    if not (roles.sees_everything(fiscal_year) or roles.belongs_to(department.pk, fiscal_year)):
+    year = fiscal_year.year
+    if not (roles.sees_everything(year) or roles.belongs_to(department.pk, year)):
         raise Http404("部が見つかりません。")
     if not can_create_sheet(user, department=department, fiscal_year=fiscal_year):
         raise PermissionDenied("整理表を作成できるのは、その年度の部長です。")
@@ -277,11 +279,11 @@ def check_sheet_create(user, *, department, fiscal_year: int):
 # Importing a sheet from a file (Excel) --------------------------------------------------------
 
 
-def can_import_sheet(user, *, department, fiscal_year: int) -> bool:
-    """Write a department's sheet of a year from a file: its head that year, planning staff
-    (for any department), administrators."""
+def can_import_sheet(user, *, department, fiscal_year) -> bool:
+    """Write a department's sheet of a year (a FiscalYear) from a file: its head that year,
+    planning staff (for any department), administrators."""
     roles = user_roles(user)
-    return roles.is_planning(fiscal_year) or head_writes(
+    return roles.is_planning(fiscal_year.year) or head_writes(
         user, department_id=department.pk, fiscal_year=fiscal_year
     )
 
@@ -303,12 +305,12 @@ def can_replace_frozen_sheet(user, *, fiscal_year: int) -> bool:
     return roles.is_admin or roles.is_planning(fiscal_year)
 
 
-def check_sheet_import(user, *, department, fiscal_year: int):
+def check_sheet_import(user, *, department, fiscal_year):
     """404 for a department the user cannot see, 403 where they may only read its sheets."""
     if can_import_sheet(user, department=department, fiscal_year=fiscal_year):
         return
     roles = user_roles(user)
-    if roles.is_planning(fiscal_year) or roles.belongs_to(department.pk, fiscal_year):
+    if roles.is_planning(fiscal_year.year) or roles.belongs_to(department.pk, fiscal_year.year):
         raise PermissionDenied("この部の整理表を読み込む権限がありません（部長が行います）。")
     raise Http404("部が見つかりません。")
 

@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import text
+from core.deadlines import DeadlineKind, deadline_parse
+from core.fields import BoundedTextField, PlainCharField
+from core.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 from departments.models import Department, Section
-from goals import text
-from goals.deadlines import DeadlineKind, deadline_parse
-from goals.fields import BoundedTextField, PlainCharField
-from goals.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 
 
 class FiscalYear(models.Model):
@@ -326,6 +326,27 @@ class GoalItem(models.Model):
             raise ValidationError(errors)
 
 
+# The one definition of an item's content (what a person types, besides 共通/課名): the services'
+# input and change log, the admin's import and export and the Excel reader all take it from here.
+ITEM_CONTENT_FIELDS = (
+    "number",
+    "title",
+    "continues_title",
+    "continues_achievement",
+    "category",
+    "achievement",
+    "achievement_as_prose",
+    "method",
+    "method_as_prose",
+    "deadline",
+    "is_common",
+    "common_reviewer_section",
+    "indicator",
+    "baseline",
+    "target",
+)
+
+
 class GoalItemSection(models.Model):
     """A section carrying an item, in the order printed in 共通/課名."""
 
@@ -415,7 +436,7 @@ class ChangeLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
-# Printing (branch pdf) ----------------------------------------------------------------------
+# Printing: the whole city's PDF job (printing/jobs.py runs it) -----------------------------------
 
 
 class PrintKind(models.TextChoices):

@@ -19,6 +19,8 @@ from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core import text
+from core.wareki import fiscal_year_label
 from departments.permissions import (
     Access,
     can_administer_city,
@@ -27,11 +29,7 @@ from departments.permissions import (
     sheet_access,
     sheets_visible_q,
 )
-from goals import text
-from goals.models import Category, FiscalYear, GoalItem, GoalItemSection, GoalSheet
-from goals.services import changelog_record
-from goals.wareki import fiscal_year_label
-from goals.xlsx import (
+from excel.xlsx import (
     BOLD,
     CONTENT_TYPE,
     FORMULA_PREFIXES,
@@ -41,6 +39,8 @@ from goals.xlsx import (
     neutralise,
     workbook_bytes,
 )
+from goals.models import ITEM_CONTENT_FIELDS, Category, FiscalYear, GoalItem, GoalSheet
+from goals.services import EditConflict, ItemInput, changelog_record, item_create, item_update
 
 # Formats ----------------------------------------------------------------------------------------
 
@@ -294,27 +294,7 @@ class GoalItemResource(CityResource):
     class Meta(CityResource.Meta):
         model = GoalItem
         import_id_fields = ("year", "department", "position")
-        fields = (
-            "year",
-            "department",
-            "position",
-            "number",
-            "title",
-            "continues_title",
-            "continues_achievement",
-            "category",
-            "achievement",
-            "achievement_as_prose",
-            "method",
-            "method_as_prose",
-            "deadline",
-            "is_common",
-            "sections",
-            "common_reviewer_section",
-            "indicator",
-            "baseline",
-            "target",
-        )
+        fields = ("year", "department", "position", *ITEM_CONTENT_FIELDS, "sections")
         name = "実施項目"
 
     def may_import(self) -> bool:
@@ -383,7 +363,7 @@ class GoalItemResource(CityResource):
             return
         year = sheet.fiscal_year.year
         may_write = sheet_access(self.user, sheet) is Access.WRITE or can_import_sheet(
-            self.user, department=sheet.department, fiscal_year=year
+            self.user, department=sheet.department, fiscal_year=sheet.fiscal_year
         )
         if not may_write:
             raise ValidationError(f"{sheet}の整理表を編集する権限がありません。")
@@ -399,15 +379,32 @@ class GoalItemResource(CityResource):
                 return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        sections = getattr(instance, "_imported_sections", None)
-        if sections is not None:
-            instance.carriers.all().delete()
-            GoalItemSection.objects.bulk_create(
-                GoalItemSection(item=instance, section=section, position=position)
-                for position, section in enumerate(sections)
-            )
-        super().after_save_instance(instance, row, **kwargs)
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Write through the item services, as the editor does: the same validation (a section
+        that filed a review stays on the item, 継続 rules, …), a version bump, the change log."""
+        self.before_save_instance(instance, row, **kwargs)
+        data = ItemInput(
+            **{name: getattr(instance, name) for name in ITEM_CONTENT_FIELDS},
+            sections=instance._imported_sections,
+        )
+        try:
+            if is_create:
+                after = (
+                    instance.sheet.items.filter(position__lt=instance.position)
+                    .order_by("-position")
+                    .first()
+                )
+                saved = item_create(sheet=instance.sheet, data=data, user=self.user, after=after)
+            else:
+                saved = item_update(
+                    item=instance, data=data, version=instance.version, user=self.user
+                )
+        except EditConflict as conflict:
+            raise ValidationError(
+                "この項目は読み込みの間にほかの人が保存しました。もう一度読み込んでください。"
+            ) from conflict
+        instance.pk, instance.position, instance.version = saved.pk, saved.position, saved.version
+        self.after_save_instance(instance, row, **kwargs)
 
     def sheet_of(self, instance):
         return instance.sheet

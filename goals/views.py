@@ -17,6 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
+from core.deadlines import DEADLINE_SUGGESTIONS
+from core.editing import encode_base
+from core.http import page_or_partial, wants_partial
 from departments.models import Department
 from departments.permissions import (
     Access,
@@ -27,8 +30,7 @@ from departments.permissions import (
     current_fiscal_year,
     user_roles,
 )
-from goals import selectors, services
-from goals.deadlines import DEADLINE_SUGGESTIONS
+from goals import history, selectors, services
 from goals.forms import (
     HeaderForm,
     ItemForm,
@@ -39,7 +41,6 @@ from goals.forms import (
     VersionForm,
     add_service_errors,
 )
-from goals.http import page_or_partial, wants_partial
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
 from reviews.selectors import achievement_status_by_item, review_summaries_by_item
@@ -212,7 +213,7 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
         raise Http404("部または年度が指定されていません。")
     department = get_object_or_404(Department, pk=int(department_pk))
     fiscal_year = get_object_or_404(FiscalYear, year=int(year))
-    check_sheet_create(request.user, department=department, fiscal_year=fiscal_year.year)
+    check_sheet_create(request.user, department=department, fiscal_year=fiscal_year)
     existing = GoalSheet.objects.filter(department=department, fiscal_year=fiscal_year).first()
     if existing is not None:
         messages.info(request, f"{fiscal_year.label}の{department.name}の整理表は既にあります。")
@@ -317,9 +318,17 @@ def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
-            form = HeaderForm(_with_version(request.POST, error.current_version))
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            fresh = GoalSheet.objects.get(pk=sheet.pk)
+            saved = {"created_on": fresh.created_on, "version": fresh.version}
+            merge = form.merged_after(error, saved=saved)
+            form = HeaderForm(
+                initial={
+                    **saved,
+                    **merge.initial,
+                    "base": encode_base({"created_on": saved["created_on"]}),
+                }
+            )
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -507,11 +516,14 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
+            fresh = GoalItem.objects.prefetch_related("carriers").get(pk=item.pk)
+            saved = ItemForm.initial_for(fresh)
+            merge = form.merged_after(error, saved=saved)
+            base = encode_base({name: saved[name] for name in ItemForm.merged_fields})
             form = ItemForm(
-                _with_version(request.POST, error.current_version), sheet=sheet, item=item
+                sheet=sheet, item=fresh, initial={**saved, **merge.initial, "base": base}
             )
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -699,13 +711,13 @@ def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
 def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet_for(request, pk)
     page = Paginator(
-        selectors.sheet_history(sheet=sheet, user=request.user), HISTORY_PAGE_SIZE
+        history.sheet_history(sheet=sheet, user=request.user), HISTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = _header_context(request, selectors.sheet_with_content(pk=sheet.pk))
     context.update(
         active_tab="history",
         page=page,
-        entries=selectors.history_entries(page.object_list),
+        entries=history.history_entries(page.object_list),
     )
     return render(request, page_or_partial(request, "goals/sheet_history.html", "entries"), context)
 

@@ -10,8 +10,8 @@ import json
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from goals.http import safe_filename
-from goals.wareki import fiscal_year_label
+from core.http import safe_filename
+from core.wareki import fiscal_year_label
 from publication.models import Publication, PublicationKind
 from publication.selectors import OPEN_DATA_COLUMNS, open_data_records
 

@@ -97,6 +97,7 @@ def public_view(cached: bool = True) -> Callable:
                 return response
             return _headers(response, etag=etag, version=version)
 
+        wrapper.public_page = True  # config.middleware: shared, never private
         return wrapper
 
     return decorate

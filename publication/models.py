@@ -15,9 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from departments.models import Department
 from goals.models import FiscalYear, GoalSheet, SheetSnapshot
-from goals.wareki import wareki_date
 
 
 class PublicationKind(models.TextChoices):

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from goals.wareki import fiscal_year_label
+from core.wareki import fiscal_year_label
 from publication import exports
 from publication.http import inline_file, public_render, public_view
 from publication.models import Publication, PublicationKind

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.wareki import fiscal_year_label
 from departments.models import Department
 from goals.models import FiscalYear, GoalSheet, SheetSnapshot
 from goals.selectors import snapshot_rows
-from goals.wareki import fiscal_year_label
 from publication.models import Publication, PublicationKind, PublicSiteState
 
 KIND_SLUGS = {kind.value: kind for kind in PublicationKind}

@@ -14,10 +14,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from departments.models import Department
+from goals.history import changelog_record
 from goals.models import FiscalYear, GoalSheet, PrintKind, SheetSnapshot, SheetStatus
-from goals.pdf import PdfRenderError, sheet_pdf
 from goals.selectors import sheet_snapshot_data
-from goals.services import changelog_record
+from printing.pdf import PdfRenderError, sheet_pdf
 from publication.models import Publication, PublicationKind, PublicSiteState
 from reviews.selectors import achievement_status_by_item
 

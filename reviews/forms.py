@@ -2,8 +2,8 @@
 
 from django import forms
 
+from core.deadlines import DeadlineKind
 from departments.models import Department, Section
-from goals.deadlines import DeadlineKind
 from goals.models import Category, FiscalYear
 from reviews.models import AchievementLevel, ProgressMark, ReviewStatus, Stage
 from reviews.selectors import SearchFilters

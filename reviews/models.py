@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.fields import BoundedTextField
 from departments.models import Section
-from goals.fields import BoundedTextField
 from goals.models import GoalItem
 
 

@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, widgets
 
+from core import text
+from core.wareki import fiscal_year_label
 from departments.permissions import (
     Access,
     can_confirm_reviews,
     review_access,
     sheets_visible_q,
 )
-from goals import text
 from goals.models import GoalItem
 from goals.resources import (
     CityResource,
@@ -19,7 +20,6 @@ from goals.resources import (
     RowNumberWidget,
     japanese_field,
 )
-from goals.wareki import fiscal_year_label
 from reviews.models import (
     AchievementLevel,
     AchievementScale,

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import attachment, page_or_partial, wants_partial
+from core.text import split_bullets
 from departments.models import Department, Section
 from departments.permissions import (
     can_assign_common_reviewer,
@@ -24,10 +26,9 @@ from departments.permissions import (
     check_review_reopen,
     check_sheet,
 )
-from goals import xlsx
-from goals.http import attachment, page_or_partial, wants_partial
+from excel import xlsx
+from goals import services as goal_services
 from goals.models import FiscalYear, GoalItem, GoalSheet
-from goals.text import split_bullets
 from reviews import charts, selectors, services
 from reviews.forms import (
     CommonReviewerForm,
@@ -224,7 +225,7 @@ def review_edit(
             conflict = exc
             # Keep every word typed; a second save now knowingly replaces the saved text.
             data: QueryDict = request.POST.copy()
-            data["version"] = str(exc.version)
+            data["version"] = str(exc.current_version)
             form = form_class(data, fiscal_year=fiscal_year)
             form.is_valid()
         except ValidationError as exc:
@@ -585,7 +586,7 @@ def fiscal_year_edit(request: HttpRequest, year: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            fiscal_year = services.fiscal_year_update(
+            fiscal_year = goal_services.fiscal_year_update(
                 fiscal_year=fiscal_year,
                 phase=data["phase"],
                 sheet_deadline=data["sheet_deadline"],

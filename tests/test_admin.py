@@ -2,9 +2,13 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from goals.demo import load_demo
+from demo.loaders import load_demo
+from goals.models import FiscalYear, GoalSheet
+from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +22,6 @@ MODELS = sorted(
 @pytest.fixture
 def admin_client_with_demo(client):
     load_demo()
-    from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="admin"))
     return client
@@ -69,7 +72,6 @@ def test_admin_is_in_japanese(admin_client_with_demo):
 
 
 def test_sheet_admin_shows_items_inline_in_printed_order(admin_client_with_demo):
-    from goals.models import GoalSheet
 
     sheet = GoalSheet.objects.get(fiscal_year__year=2025, department__name="福祉部")
     response = admin_client_with_demo.get(reverse("admin:goals_goalsheet_change", args=[sheet.pk]))
@@ -80,7 +82,6 @@ def test_sheet_admin_shows_items_inline_in_printed_order(admin_client_with_demo)
 
 
 def test_sheet_changelist_filters_by_year_department_status(admin_client_with_demo):
-    from goals.models import FiscalYear
 
     url = reverse("admin:goals_goalsheet_changelist")
     year = FiscalYear.objects.get(year=2025)
@@ -94,7 +95,6 @@ def test_sheet_changelist_filters_by_year_department_status(admin_client_with_de
 
 
 def _staff_with_all_permissions(user):
-    from django.contrib.auth.models import Permission
 
     user.is_staff = True
     user.save()
@@ -129,7 +129,6 @@ def test_admin_asks_the_permissions_module(org, client):
 
 
 def test_admin_reviews_follow_review_access(org, client):
-    from reviews.models import Review
 
     mine = Review.objects.create(item=org.item_a, section=org.section_a1, stage="mid_year")
     factories_item = org.item_a.sheet.items.create(number=2, title="経済課の項目", position=1)

@@ -8,17 +8,19 @@ typed is either refused with a message (nothing changes) or stored as text and s
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from goals import xlsx
-from goals.fields import strip_control_characters
-from goals.models import FiscalYear, GoalItem, GoalSheet
+from core.fields import strip_control_characters
+from excel import xlsx
+from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner
+from goals.services import sheet_return, sheet_submit
 from reviews.models import Review, Stage
-from tests.goals.excel.importing import plan_for
-from tests.goals.excel.workbooks import simple_workbook
+from tests.excel.importing import plan_for
+from tests.excel.workbooks import simple_workbook
 from tests.goals.views.conftest import item_post_data
 
 pytestmark = pytest.mark.django_db
@@ -173,10 +175,6 @@ def test_forged_version_and_ids_do_not_crash(org, client_for):
 
 
 def test_a_return_comment_is_validated_like_every_other_text(org):
-    from django.core.exceptions import ValidationError
-
-    from goals.models import SheetSigner
-    from goals.services import sheet_return, sheet_submit
 
     SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
     sheet = sheet_submit(sheet=org.sheet_a, version=org.sheet_a.version, user=org.head_a)

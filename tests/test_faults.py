@@ -24,16 +24,16 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import psycopg
 import pytest
 import weasyprint
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from departments.models import Section
-from goals import pdf
 from goals.models import (
     Category,
     ChangeLog,
@@ -45,9 +45,12 @@ from goals.models import (
     SheetRevision,
     SheetSigner,
 )
+from goals.services import imports
+from printing import pdf
+from printing.jobs import city_pdf_job_start
 from reviews.models import Review, Stage
 from tests import factories
-from tests.goals.excel.workbooks import simple_workbook
+from tests.excel.workbooks import simple_workbook
 from tests.goals.views.conftest import item_post_data
 from tests.reviews.conftest import edit_url, make_review, mark, set_phase
 
@@ -179,7 +182,7 @@ def test_review_save_losing_the_connection_writes_nothing(
     client = user_client(mid_year.chief_a)
     before = database_state()
     # The review row is written; the history insert after it fails.
-    monkeypatch.setattr("reviews.services.changelog_record", failing(error))
+    monkeypatch.setattr("reviews.services.filing.changelog_record", failing(error))
 
     response = client.post(
         url, review_data(mid_year, version=review.version, text="新しい文"), headers=headers
@@ -200,7 +203,7 @@ def test_review_save_losing_the_connection_writes_nothing(
 def test_item_save_losing_the_connection_writes_nothing(org, user_client, monkeypatch, error):
     url = reverse("goals:item_edit", args=[org.sheet_a.pk, org.item_a.pk])
     before = database_state()
-    monkeypatch.setattr("goals.services.changelog_record", failing(error))
+    monkeypatch.setattr("goals.services.items.changelog_record", failing(error))
 
     response = user_client(org.head_a).post(
         url,
@@ -220,7 +223,7 @@ def test_item_insert_losing_the_connection_leaves_the_positions(
     written: all of it goes."""
     url = reverse("goals:item_create", args=[org.sheet_a.pk])
     before = database_state()
-    monkeypatch.setattr("goals.services.changelog_record", failing(CONNECTION_ERRORS[0]))
+    monkeypatch.setattr("goals.services.items.changelog_record", failing(CONNECTION_ERRORS[0]))
 
     response = user_client(org.head_a).post(
         url, item_post_data(org, number="2", after=str(org.item_a.pk)), headers=HTMX
@@ -261,15 +264,13 @@ def test_excel_import_losing_the_connection_writes_nothing(
     payload = _import_payload(client, org)
     before = database_state()
     # The old items are deleted and the new ones inserted; the history insert after them fails.
-    from goals import services
-
     monkeypatch.setattr(
-        services,
+        imports,
         "changelog_record",
         failing(
             error,
             when=lambda action, **kwargs: action == "sheet.imported",
-            then=services.changelog_record,
+            then=imports.changelog_record,
         ),
     )
 
@@ -307,7 +308,6 @@ def test_any_other_failure_is_the_japanese_500_page(org, user_client, monkeypatc
 
 def _psycopg_connection():
     """A connection of our own (outside Django) to the test database."""
-    import psycopg
 
     options = connection.settings_dict
     return psycopg.connect(
@@ -369,7 +369,6 @@ class RequestThread(threading.Thread):
         self.error = None
 
     def run(self):
-        from django.db import connections
 
         try:
             self.response = self.send()
@@ -538,8 +537,6 @@ def test_a_city_pdf_failing_after_rendering_leaves_no_file(
 
         monkeypatch.setattr(CityPdfJob, "save", save_failing_when_done)
 
-    from goals.services import city_pdf_job_start
-
     job = city_pdf_job_start(fiscal_year=org.fiscal_year, kind="plan", user=org.planner)
 
     job.refresh_from_db()
@@ -584,7 +581,7 @@ class Gunicorn:
             **os.environ,
             # The development settings: the production ones need collected static files, which
             # would be written into the checkout. Transactions behave the same.
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings.development",
             "DEBUG": "true",
             "DATABASE_URL": (
                 f"postgres://{credentials}@{options['HOST'] or '127.0.0.1'}:"

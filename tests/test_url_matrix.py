@@ -9,8 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from goals.models import CityPdfJob, SheetSigner
+from goals.services import sheet_accept, sheet_submit
+from reviews.models import Review, ReviewStatus
+from tests import factories
 from tests.conftest import PERSONAS
 from tests.publication import helpers as publication_helpers
 
@@ -60,14 +65,12 @@ def sheet_workflow(status) -> dict:
 
 
 def submitted(org):
-    from goals.services import sheet_submit
 
     with_signer(org)
     org.sheet_a = sheet_submit(sheet=org.sheet_a, version=org.sheet_a.version, user=org.head_a)
 
 
 def accepted(org):
-    from goals.services import sheet_accept
 
     submitted(org)
     sheet_accept(sheet=org.sheet_a, version=org.sheet_a.version, user=org.planner)
@@ -75,7 +78,6 @@ def accepted(org):
 
 
 def with_signer(org):
-    from goals.models import SheetSigner
 
     org.signer = SheetSigner.objects.create(sheet=org.sheet_a, title="市民部長", name="市民 太郎")
 
@@ -87,7 +89,6 @@ def mid_year(org):
 
 def submitted_review(org):
     """市民課's mid-year review of item A, submitted and waiting for the head."""
-    from reviews.models import Review, ReviewStatus
 
     mid_year(org)
     mark = org.fiscal_year.progress_scale.marks.first()
@@ -103,7 +104,6 @@ def submitted_review(org):
 
 
 def common_item(org):
-    from tests import factories
 
     org.common_item = factories.GoalItemFactory(sheet=org.sheet_a, position=5, is_common=True)
 
@@ -128,9 +128,6 @@ def section_a1_review(*, writer, head, reader, other_section=404) -> dict:
 
 
 def city_job(org, *, done=False):
-    from django.core.files.base import ContentFile
-
-    from goals.models import CityPdfJob
 
     org.job = CityPdfJob.objects.create(fiscal_year=org.fiscal_year, kind="plan")
     if done:

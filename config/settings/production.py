@@ -1,34 +1,54 @@
 """Production: `DJANGO_SETTINGS_MODULE=config.settings.production`.
 
 Requires SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). Serve with gunicorn behind a
-TLS-terminating reverse proxy; WhiteNoise serves the collected static files.
+TLS-terminating reverse proxy; WhiteNoise serves the collected static files; `manage.py db_worker`
+runs the jobs. Imports `base` only, never the development settings: every value decided here is
+decided with DEBUG off, whatever the environment's DEBUG (which must not be on).
 """
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-# The package `config.settings` (development defaults) is imported before this module: production
-# values that depend on DEBUG are set again here rather than inherited.
-from config.settings import *  # noqa: F403
-from config.settings import DATABASES, STORAGES, env_bool, env_list
+from .base import *  # noqa: F403
+from .base import env_bool, env_list
 
-DEBUG = False
 if env_bool("DEBUG", False):
     raise ImproperlyConfigured("本番設定では DEBUG をオンにできません。")
+DEBUG = False
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY に50文字以上のランダムな値を設定してください。")
-STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-if not os.environ.get("ALLOWED_HOSTS"):
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS を設定してください（カンマ区切りのホスト名）。")
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS if host]
+)
+
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL を設定してください（PostgreSQL）。")
+# Persistent connections: opening one per request costs PostgreSQL a new backend process each time.
+DATABASES = {
+    "default": dj_database_url.config(
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("本番では DATABASE_URL に PostgreSQL を指定してください。")
 
-# Persistent connections: opening one per request costs PostgreSQL a new backend process each
-# time. (The base settings always put CONN_MAX_AGE, 0 by default, in the dict: set it here.)
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# The whole city's PDF is a job in the database queue, run by `python manage.py db_worker`
+# (never inside the web request: a big city takes longer than gunicorn's timeout).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # HTTPS everywhere: the proxy terminates TLS and tells us with X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -46,10 +66,6 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-CSRF_TRUSTED_ORIGINS = env_list(
-    "CSRF_TRUSTED_ORIGINS",
-    [f"https://{host}" for host in ALLOWED_HOSTS if host],  # noqa: F405
-)
 
 LOGGING = {
     "version": 1,

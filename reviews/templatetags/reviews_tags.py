@@ -6,15 +6,15 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from departments.permissions import can_administer_city, user_roles
-from goals.wareki import wareki_date
 
 register = template.Library()
 
 
 @register.simple_tag
 def item_sheet_url(item) -> str:
-    """Where an item lives: its row on the sheet page (branch sheet-editor, `goals:sheet_detail`),
+    """Where an item lives: its row on the sheet page (`goals:sheet_detail`),
     or, until that page exists, its row on the sheet's review overview."""
     anchor = f"#item-{item.pk}"
     try:

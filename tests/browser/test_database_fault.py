@@ -27,7 +27,7 @@ def test_a_save_that_loses_the_database_keeps_the_text_and_says_so(page, login, 
 
     # The live server runs in this process: its review service loses the connection after
     # writing the review, before the history.
-    monkeypatch.setattr("reviews.services.changelog_record", connection_lost)
+    monkeypatch.setattr("reviews.services.filing.changelog_record", connection_lost)
     page.get_by_role("button", name="下書き保存").click()
 
     expect(page.locator("#messages")).to_contain_text("データベースに接続できなかったため")

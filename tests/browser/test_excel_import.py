@@ -4,7 +4,7 @@ import pytest
 
 from goals.models import GoalSheet
 from tests import factories
-from tests.goals.excel.workbooks import simple_workbook
+from tests.excel.workbooks import simple_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.wareki import wareki_date
 from goals.models import GoalItem, GoalSheet, SheetStatus
-from goals.wareki import wareki_date
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

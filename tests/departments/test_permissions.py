@@ -7,13 +7,17 @@ from departments.models import Role
 from departments.permissions import (
     Access,
     can_confirm_reviews,
+    can_create_sheet,
+    can_import_sheet,
     can_manage_sheet_workflow,
     check_sheet,
     review_access,
+    reviews_visible_q,
     sheet_access,
     sheets_visible_q,
 )
 from goals.models import GoalSheet
+from reviews.models import Review
 from tests import factories
 
 
@@ -115,11 +119,10 @@ def test_a_closed_years_sheet_is_read_only_for_its_head(org):
 
 
 def test_a_closed_years_head_can_neither_create_nor_import(org):
-    from departments.permissions import can_create_sheet, can_import_sheet
 
     org.fiscal_year.phase = "closed"
     org.fiscal_year.save()
-    year = org.fiscal_year.year
+    year = org.fiscal_year
     assert not can_create_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
     assert not can_import_sheet(org.head_a, department=org.dept_a, fiscal_year=year)
     assert can_import_sheet(org.planner, department=org.dept_a, fiscal_year=year)
@@ -127,7 +130,6 @@ def test_a_closed_years_head_can_neither_create_nor_import(org):
 
 def test_a_former_chief_reads_their_old_section_only_while_they_are_its_chief(org):
     """Chief of 市民課 two years ago, nobody's chief now: this year's reviews stay closed."""
-    from departments.models import Role
 
     old = factories.FiscalYearFactory(year=org.fiscal_year.year - 2)
     old_sheet = factories.GoalSheetFactory(fiscal_year=old, department=org.dept_a)
@@ -147,8 +149,6 @@ def test_a_former_chief_reads_their_old_section_only_while_they_are_its_chief(or
 
 
 def test_visible_reviews_filter_matches_review_access(org):
-    from departments.permissions import reviews_visible_q
-    from reviews.models import Review
 
     last_year = factories.FiscalYearFactory(year=org.fiscal_year.year - 1)
     old_sheet = factories.GoalSheetFactory(fiscal_year=last_year, department=org.dept_a)

@@ -1,8 +1,13 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals.demo import load_demo
+from demo.loaders import load_demo
+from goals.history import CHANGE_ACTIONS
 from goals.models import GoalSheet
 from goals.selectors import sheet_date_line, sheet_rows, sheet_with_content
 from reviews.selectors import achievement_status_by_item
@@ -77,12 +82,6 @@ def test_achievement_status_from_confirmed_year_end_reviews(demo):
 
 def test_every_recorded_action_has_a_japanese_label():
     """The history page prints CHANGE_ACTIONS labels: no action may reach it as a raw code."""
-    import re
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from goals.selectors import CHANGE_ACTIONS
 
     used = set()
     for app in ("goals", "reviews", "departments"):

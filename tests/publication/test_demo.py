@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from demo.loaders import load_demo
 from departments.models import Department
-from goals.demo import load_demo
 from publication.demo import publish_demo
 from publication.selectors import publications_current
 

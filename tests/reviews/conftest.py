@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from departments.models import Role
+from departments.models import Department, Role
 from goals.models import FiscalYear
 from reviews.models import Review, ReviewStatus, Stage
 from tests import factories
@@ -60,7 +60,6 @@ def build_city(fiscal_year, departments: int, items_per_department: int = 3):
     Each department has a sheet, one item per section, one shared by both and a 共通 item;
     the first item's mid-year review is submitted, the shared one's confirmed.
     """
-    from departments.models import Department
 
     built = []
     start = Department.objects.count()

@@ -1,8 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from departments.permissions import user_roles
 from goals.models import FiscalYear
+from goals.selectors import sheet_with_content
 from reviews.models import ReviewStatus, Stage
 from reviews.selectors import (
     CLOSED,
@@ -14,6 +18,7 @@ from reviews.selectors import (
     due_facts,
     my_reviews,
     review_search,
+    review_summaries_by_item,
     reviewers_due,
     search_excerpt,
     search_results_prefetch,
@@ -23,7 +28,7 @@ from reviews.selectors import (
     unfiled_reviews,
 )
 from tests import factories
-from tests.reviews.conftest import make_review, set_phase
+from tests.reviews.conftest import build_city, make_review, set_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -142,15 +147,12 @@ def test_continued_item_shows_the_title_above(mid_year):
 
 
 def test_my_reviews_costs_the_same_for_1_and_20_departments(mid_year, django_assert_num_queries):
-    from tests.reviews.conftest import build_city
 
     org = mid_year
     small = build_city(org.fiscal_year, 1)
     head, chief = small[0][2], small[0][3]
 
     def count(user):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         user = type(user).objects.get(pk=user.pk)
         with CaptureQueriesContext(connection) as queries:
@@ -213,10 +215,6 @@ def test_dashboard_counts_due_filed_confirmed_and_overdue(mid_year):
 
 
 def test_dashboard_costs_the_same_for_1_and_20_departments(mid_year):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.reviews.conftest import build_city
 
     org = mid_year
     build_city(org.fiscal_year, 1)
@@ -383,9 +381,6 @@ def test_review_summaries_for_the_sheet_page(mid_year, django_assert_num_queries
     make_review(shared, org.section_a1, status=ReviewStatus.SUBMITTED)
     make_review(shared, org.section_a2, status=ReviewStatus.CONFIRMED)
     make_review(org.item_a, org.section_a1)  # a draft: not shown
-    from departments.permissions import user_roles
-    from goals.selectors import sheet_with_content
-    from reviews.selectors import review_summaries_by_item
 
     user_roles(org.head_a)
     sheet = sheet_with_content(pk=org.sheet_a.pk)  # as the sheet page loads it

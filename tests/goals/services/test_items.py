@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from goals.models import ChangeLog, GoalItem, SheetStatus
 from goals.services import (
     EditConflict,
+    ItemInput,
     item_create,
     item_delete,
     item_move,
@@ -156,7 +157,6 @@ def test_update_without_changes_saves_nothing(org):
 
 
 def item_input_from(item, org):
-    from goals.services import ItemInput
 
     return ItemInput(
         number=item.number,

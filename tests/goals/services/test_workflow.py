@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.wareki import wareki_date
 from goals.models import ChangeLog, GoalItem, SheetRevision, SheetSnapshot, SheetStatus
 from goals.selectors import sheet_date_line, snapshot_rows
 from goals.services import (
@@ -13,7 +14,6 @@ from goals.services import (
     sheet_revise,
     sheet_submit,
 )
-from goals.wareki import wareki_date
 from tests import factories
 
 pytestmark = pytest.mark.django_db

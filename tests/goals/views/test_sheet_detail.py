@@ -1,8 +1,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from goals.models import GoalItem
+from reviews.models import ReviewStatus, Stage
 from tests import factories
 from tests.goals.views.conftest import HTMX, goals_url, is_full_page, text
 
@@ -92,7 +94,6 @@ def test_the_page_costs_the_same_for_5_and_50_items(org, as_persona, signed):
 
 
 def test_a_closed_years_sheet_shows_the_achievement_column(org, as_persona, accepted):
-    from reviews.models import ReviewStatus, Stage
 
     level = org.fiscal_year.achievement_scale.levels.get(label="ほぼ達成した")
     factories.ReviewFactory(
@@ -107,7 +108,6 @@ def test_a_closed_years_sheet_shows_the_achievement_column(org, as_persona, acce
 
 
 def test_every_sections_filed_review_shows_beside_the_item(org, as_persona, accepted):
-    from reviews.models import ReviewStatus, Stage
 
     shared = factories.GoalItemFactory(
         sheet=org.sheet_a, position=1, sections=[org.section_a1, org.section_a2]
@@ -131,7 +131,6 @@ def test_every_sections_filed_review_shows_beside_the_item(org, as_persona, acce
 def test_an_accepted_sheet_with_reviews_costs_the_same_for_5_and_50_items(
     org, as_persona, accepted
 ):
-    from reviews.models import ReviewStatus, Stage
 
     client = as_persona("head_a")
     url = goals_url("sheet_detail", org.sheet_a.pk)
@@ -160,7 +159,6 @@ def test_an_accepted_sheet_with_reviews_costs_the_same_for_5_and_50_items(
 
 
 def test_the_downloads_menu_offers_what_the_user_may_have(org, as_persona):
-    from django.urls import reverse
 
     url = goals_url("sheet_detail", org.sheet_a.pk)
     pdf = reverse("print:sheet_pdf", args=[org.sheet_a.pk]) + "?kind=plan"

@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goals.services import changelog_record
+from reviews.models import Review
 from tests.goals.views.conftest import HTMX, goals_url, is_full_page, item_post_data, text
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +71,6 @@ def test_the_history_costs_the_same_for_any_length(org, as_persona):
 
 def test_another_sections_review_changes_are_not_shown_to_a_chief(org, client_for):
     """経済課's chief reads the sheet's history, but not what 市民課 wrote in its review."""
-    from goals.services import changelog_record
-    from reviews.models import Review
 
     review = Review.objects.create(item=org.item_a, section=org.section_a1, stage="mid_year")
     changelog_record(
