@@ -72,7 +72,10 @@ def test_the_cache_is_invalidated_on_publish(published, client):
 def test_a_signed_in_user_gets_the_same_public_page(published, client):
     anonymous = client.get(department_url(published)).content
     client.force_login(published.head_a)
-    assert client.get(department_url(published)).content == anonymous
+    signed_in = client.get(department_url(published))
+    assert signed_in.content == anonymous
+    # Nothing of the visitor is in it: shareable, not the staff pages' `private, no-store`.
+    assert signed_in["Cache-Control"].startswith("public")
 
 
 def test_pdfs_of_the_sheet_and_the_city(published, client):
