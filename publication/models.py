@@ -124,10 +124,13 @@ class PublicSiteState(models.Model):
 
     Public pages are cached under this version (any cache backend, any number of processes):
     reading it is one primary-key query; a new version makes every cached page stale at once.
+    The row is created by the first publish.
     """
 
     version = models.PositiveBigIntegerField("版", default=0)
-    changed_at = models.DateTimeField("更新日時", null=True, blank=True)
+    # When it last changed, in microseconds since 1970 (UTC): read with one raw query per
+    # public request, without the ORM's per-query cost or a backend's date conversion.
+    changed_us = models.PositiveBigIntegerField("更新日時（マイクロ秒）", default=0)
 
     class Meta:
         verbose_name = "公開サイトの版"

@@ -33,10 +33,10 @@ class PublishReport:
 
 def site_version_bump() -> None:
     """Every cached public page becomes stale (called inside the write's transaction)."""
-    now = timezone.now()
-    updated = PublicSiteState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
+    now = round(timezone.now().timestamp() * 1_000_000)
+    updated = PublicSiteState.objects.filter(pk=1).update(version=F("version") + 1, changed_us=now)
     if not updated:
-        PublicSiteState.objects.create(pk=1, version=1, changed_at=now)
+        PublicSiteState.objects.create(pk=1, version=1, changed_us=now)
 
 
 def _kind(kind: str) -> PublicationKind:
