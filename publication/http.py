@@ -56,6 +56,19 @@ def _headers(response: HttpResponse, *, etag: str, version: SiteVersion) -> Http
     return response
 
 
+def etag_for(version: SiteVersion, fingerprint: str) -> str:
+    return '"{}"'.format(hashlib.sha256(f"{version.key}:{fingerprint}".encode()).hexdigest()[:24])
+
+
+def not_modified_response(request, version: SiteVersion, etag: str) -> HttpResponse | None:
+    """304 when the reader's copy (If-None-Match / If-Modified-Since) is still current."""
+    last_modified = version.changed_at.timestamp() if version.changed_at else None
+    response = get_conditional_response(
+        request, etag=etag, last_modified=last_modified and int(last_modified)
+    )
+    return None if response is None else _headers(response, etag=etag, version=version)
+
+
 def public_view(cached: bool = True) -> Callable:
     """Decorate a public view: anonymous, GET/HEAD only, versioned cache, conditional GET."""
 
@@ -64,17 +77,13 @@ def public_view(cached: bool = True) -> Callable:
         @require_safe
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            version = site_version()
+            version = getattr(request, "public_site_version", None) or site_version()
             fingerprint = _fingerprint(request)
-            etag = '"{}"'.format(
-                hashlib.sha256(f"{version.key}:{fingerprint}".encode()).hexdigest()[:24]
-            )
-            last_modified = version.changed_at.timestamp() if version.changed_at else None
-            not_modified = get_conditional_response(
-                request, etag=etag, last_modified=last_modified and int(last_modified)
-            )
+            etag = etag_for(version, fingerprint)
+            not_modified = not_modified_response(request, version, etag)
             if not_modified is not None:
-                return _headers(not_modified, etag=etag, version=version)
+                return not_modified
+            request.public_cacheable = cached
             key = f"public:{version.key}:{fingerprint}"
             stored = cache.get(key) if cached else None
             if stored is not None:
@@ -114,3 +123,47 @@ def download_file(filename: str, content_type: str, content: bytes) -> HttpRespo
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+class PublicPageCacheMiddleware:
+    """Answers a repeated GET of a public page from the cache before the rest of the middleware
+    (sessions, CSRF, authentication, messages, CSP…) runs: the whole response as it left the
+    stack the first time, every header included (CSP, X-Frame-Options, ETag, Cache-Control).
+
+    Placed after SecurityMiddleware and WhiteNoise. Only a 200 of a `public_view` with caching,
+    without cookies, is kept, under the site version: a publish or unpublish makes it stale.
+    The host is still checked against ALLOWED_HOSTS; conditional GETs answer 304 here too.
+    """
+
+    PREFIX = "/public/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "GET" or not request.path_info.startswith(self.PREFIX):
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
+        version = site_version()
+        request.public_site_version = version
+        fingerprint = _fingerprint(request)
+        key = f"public-full:{version.key}:{fingerprint}"
+        stored = cache.get(key)
+        if stored is not None:
+            not_modified = not_modified_response(request, version, etag_for(version, fingerprint))
+            if not_modified is not None:
+                return not_modified
+            content, headers = stored
+            response = HttpResponse(content)
+            for header, value in headers:
+                response[header] = value
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(request, "public_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+        return response

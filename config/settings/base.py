@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # Before anything reads the body (sessions, CSRF): over-size bodies are refused unread.
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A repeated GET of a public page is answered from the cache, before sessions and the rest.
+    "publication.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -196,3 +196,23 @@ def revise(org):
     org.item_a.save()
     accept(org.sheet_a, org.planner)
     publish(org, departments=[org.dept_a])
+
+
+def test_a_repeated_page_is_answered_from_the_cache_with_every_header(
+    published, client, django_assert_num_queries
+):
+    url = department_url(published)
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the site version, nothing else
+        again = client.get(url)
+    assert again.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Cache-Control"):
+        assert again[header] == first[header], header
+    with django_assert_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_host_not_allowed_is_refused_before_the_cache(published, client):
+    url = department_url(published)
+    client.get(url)
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
