@@ -14,6 +14,8 @@ production settings and PostgreSQL, on loopback.
    half-width), the CSV or JSON, a department's PDF or the feed. A reader is a browser: it sends
    back the ETag it got for a page (If-None-Match) and the server may answer 304. One connection
    per request (as nginx's upstream), `X-Forwarded-Proto: https` as behind the city's TLS proxy.
+   The first `--warmup` seconds (default 10) are not measured: each gunicorn worker keeps its
+   own cache (Django's local-memory cache) and renders a page once before it answers from it.
 4. Prints, per kind of request and overall: count, p50, p95, max and errors (anything but
    200/304, timeouts, connection errors), the share of 304s, requests per second and the CPU
    gunicorn, PostgreSQL and the load generator used. Target: p95 < 100 ms and no error (exit 0).
@@ -72,6 +74,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--readers", type=int, default=200, help="concurrent anonymous readers")
     parser.add_argument("--seconds", type=float, default=30, help="length of the measured window")
     parser.add_argument("--departments", type=int, default=10, help="published copies of 市民部")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10,
+        help="seconds of reading before the measured window (each gunicorn worker fills its cache)",
+    )
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"))
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: config/gunicorn)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: config)")
@@ -83,7 +91,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if args.quick:
-        args.readers, args.seconds, args.departments = 20, 10, 2
+        args.readers, args.seconds, args.departments, args.warmup = 20, 10, 2, 3
     if args.database in {"postgres", "template0", "template1"}:
         parser.error("--database には使い捨ての名前を指定してください。")
     return args
@@ -244,7 +252,7 @@ class Reader(threading.Thread):
 
 def report(args, readers, window, cpu, workers) -> bool:
     samples = [s for r in readers for s in r.samples if window[0] <= s.started <= window[1]]
-    failures = [f for r in readers for f in r.failures]
+    failures = [f for r in readers for f in r.failures]  # warm-up included
     statuses = sum((r.statuses for r in readers), Counter())
     seconds = window[1] - window[0]
     by_kind = defaultdict(list)
@@ -305,14 +313,18 @@ def main() -> int:
             )
             for n in range(args.readers)
         ]
-        start = time.monotonic()
+        began = time.monotonic()
+        start = began + args.warmup
         for reader in readers:
             reader.deadline = start + args.seconds
             reader.start()
+        gate.wait()
+        print(
+            f"{args.warmup:.0f}秒の慣らしの後、{args.seconds:.0f}秒間、{args.readers}人で読んでいます…"
+        )
+        time.sleep(max(0.0, start - time.monotonic()))
         meter = CpuMeter(server.process.pid)
         meter.start()
-        gate.wait()
-        print(f"{args.seconds:.0f}秒間、{args.readers}人で読んでいます…")
         for reader in readers:
             reader.join(args.seconds + REQUEST_TIMEOUT + 10)
         cpu = meter.stop()
