@@ -13,13 +13,16 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from core.lazy import LazyModule
 from departments.models import Department
 from goals.history import changelog_record
 from goals.models import FiscalYear, GoalSheet, PrintKind, SheetSnapshot, SheetStatus
 from goals.selectors import sheet_snapshot_data
-from printing.pdf import PdfRenderError, sheet_pdf
 from publication.models import Publication, PublicationKind, PublicSiteState
 from reviews.selectors import achievement_status_by_item
+
+# The PDF package (WeasyPrint) is imported on the first publish, not when the URLs load.
+pdf = LazyModule("printing.pdf")
 
 PRINT_KINDS = {PublicationKind.GOALS: PrintKind.PLAN, PublicationKind.RESULTS: PrintKind.YEAR_END}
 
@@ -131,8 +134,8 @@ def _publish_one(*, fiscal_year, department, kind, user, report: PublishReport) 
         report.unchanged.append(label)
         return
     try:
-        filename, _, content = sheet_pdf(sheet, PRINT_KINDS[kind])
-    except PdfRenderError as error:
+        filename, _, content = pdf.sheet_pdf(sheet, PRINT_KINDS[kind])
+    except pdf.PdfRenderError as error:
         report.refused.append(f"{label}: {error}")
         return
     publication = Publication(

@@ -33,7 +33,7 @@ def fake_sheet_pdf(sheet, kind="plan"):
 
 @contextmanager
 def fake_pdf():
-    with mock.patch("publication.services.sheet_pdf", fake_sheet_pdf):
+    with mock.patch("printing.pdf.sheet_pdf", fake_sheet_pdf):
         yield
 
 
