@@ -195,7 +195,7 @@ def publication_unpublish(
     """Withdraw from the public site at once every version of the departments' (every
     department's, `departments=None`) sheets of that year and kind. The records stay."""
     kind = _kind(kind)
-    public = Publication.objects.select_for_update().filter(
+    public = Publication.objects.select_for_update(of=("self",)).filter(
         fiscal_year=fiscal_year, kind=kind, withdrawn_at__isnull=True
     )
     if departments is not None:
