@@ -48,10 +48,6 @@ def test_a_save_against_a_newer_version_shows_what_changed(org, as_persona, clie
     assert GoalItem.objects.get(pk=org.item_a.pk).title == "管理者の変更"
 
 
-def test_another_departments_head_gets_404(org, as_persona):
-    assert as_persona("head_b").get(url(org)).status_code == 404
-
-
 def test_a_section_chief_gets_403(org, as_persona):
     assert as_persona("chief_a").post(url(org), item_post_data(org, version="1")).status_code == 403
 
