@@ -36,6 +36,8 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("print/", include("printing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("publication/", include("publication.urls")),
+    path("public/", include("publication.public_urls")),
 ]
 
 # A lost database connection is a 503 with its own Japanese page (config/views.py).

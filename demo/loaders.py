@@ -16,6 +16,7 @@ from django.db import transaction
 from departments.models import Department, RoleAssignment, Section
 from goals.models import Category, FiscalYear, GoalSheet
 from goals.services import ItemData, SheetData, SignerData, sheet_import
+from publication.demo import publish_demo
 from reviews.models import AchievementLevel, AchievementScale, ProgressMark, ProgressScale
 from reviews.services import ReviewData, review_import, reviews_import_achievements
 
@@ -197,4 +198,5 @@ def load_demo(
         _load_users(city, report, password)
     for path in sorted((FIXTURES / "sheets").glob("*.json")):
         _load_sheet(path, report, reset)
+    publish_demo()  # the public site is not empty after `make run`
     return report

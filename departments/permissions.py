@@ -557,3 +557,18 @@ def check_undelivered_mail(user):
 def can_edit_own_notification_settings(user) -> bool:
     """Each signed-in user decides about their own reminders; nobody edits another's."""
     return user.is_authenticated and user.is_active
+
+
+# Publication (公表) ------------------------------------------------------------------------
+
+
+def can_publish(user, fiscal_year: int | None = None) -> bool:
+    """Publish a year's sheets and results to citizens, or withdraw them: planning staff (of that
+    year or the current one) and administrators. Reading the public site needs no login."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_publish(user, fiscal_year: int | None = None):
+    if not can_publish(user, fiscal_year):
+        raise PermissionDenied("公表と公表の取り消しは企画・政策担当が行います。")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "printing",
     "excel",
+    "publication",
     "demo",
 ]
 
@@ -64,13 +65,16 @@ MIDDLEWARE = [
     # Before anything reads the body (sessions, CSRF): over-size bodies are refused unread.
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A repeated GET of a public page is answered from the cache, before sessions and the rest.
+    "publication.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in user's responses are `private, no-store`.
     "config.middleware.PrivatePagesMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, letting `login_not_required` views (the public site) through before the session.
+    "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -231,6 +235,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # PDF: worker processes that render the departments of the whole city's PDF side by side
 # (0: one per CPU core).
 PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))
+
+# The public site (/public/): how long browsers, a CDN or the city's proxy may show a page without
+# asking again. 0 (the default): they keep it and revalidate each time (ETag, 304), so that an
+# unpublished sheet disappears at once; N seconds: it may still be seen for up to N seconds.
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "0"))
 
 LOGGING = {
     "version": 1,
