@@ -18,8 +18,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from printing.pdf.fonts import IsolatedFontConfiguration, missing_characters, replace_missing
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 # Bump when the output changes in a way the HTML does not show (the assembly, say), so that
 # cached department renderings are not reused.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 STYLESHEET = "pdf/sheet.css"
 USER_AGENT_STYLESHEET = "pdf/ua.css"
@@ -56,6 +57,20 @@ def asset_paths() -> dict[str, Path]:
             raise ImproperlyConfigured(f"PDF に必要な静的ファイル {name} が見つかりません。")
         paths[name] = Path(found).resolve()
     return paths
+
+
+def font_dir() -> Path:
+    """static/fonts: the only fonts the prints may use."""
+    return asset_paths()[FONTS[0]].parent
+
+
+def font_paths() -> tuple[Path, ...]:
+    return tuple(asset_paths()[name] for name in FONTS)
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` that the bundled fonts cannot draw."""
+    return missing_characters(text, font_paths())
 
 
 class ProjectFilesFetcher(URLFetcher):
@@ -106,7 +121,7 @@ class Renderer:
     def __init__(self):
         paths = asset_paths()
         self.fetcher = ProjectFilesFetcher(paths.values())
-        self.font_config = FontConfiguration()
+        self.font_config = IsolatedFontConfiguration(font_dir())
         self.stylesheet = self._css(paths[STYLESHEET])
         self.user_agent_stylesheet = self._css(paths[USER_AGENT_STYLESHEET])
         self.base_url = paths[STYLESHEET].parent.as_uri() + "/"
@@ -135,7 +150,7 @@ def thread_renderer() -> Renderer:
 def render_pdf(html: str) -> bytes:
     """HTML to PDF bytes, or PdfRenderError: never a partial file."""
     try:
-        return thread_renderer().render(html)
+        return thread_renderer().render(replace_missing(html, font_paths()))
     except Exception as error:
         logger.exception("PDF rendering failed")
         raise PdfRenderError(RENDER_FAILED) from error
