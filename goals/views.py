@@ -42,6 +42,7 @@ from goals.forms import (
 )
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
+from printing.pdf.coverage import sheet_unprintable
 from reviews.selectors import achievement_status_by_item, review_summaries_by_item
 
 HISTORY_PAGE_SIZE = 50
@@ -261,6 +262,8 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except GoalSheet.DoesNotExist:
         raise Http404("整理表が見つかりません。") from None
     context.update(_header_context(request, context["sheet"]))
+    # Told before printing: what the PDF's fonts cannot draw prints as 〓.
+    context["print_warnings"] = [found.message for found in sheet_unprintable(context["sheet"])]
     return render(request, "goals/sheet_detail.html", context)
 
 

@@ -25,12 +25,14 @@ from printing.pdf.bundle import (
     city_pdf,
     render_processes,
 )
+from printing.pdf.coverage import sheet_unprintable
 from printing.pdf.exporters import (
     section_review_pdf,
     section_reviews_pdf,
     sheet_filename,
     sheet_pdf,
 )
+from printing.pdf.fonts import REPLACEMENT, IsolatedFontConfiguration, MissingGlyph
 from printing.pdf.layout import (
     A3_LANDSCAPE_WIDTH_MM,
     A4_LANDSCAPE_WIDTH_MM,
@@ -97,11 +99,14 @@ __all__ = [
     "PT_TO_MM",
     "RENDERER_VERSION",
     "RENDER_FAILED",
+    "REPLACEMENT",
     "STATUS_SPANS",
     "STYLESHEET",
     "USER_AGENT_STYLESHEET",
     "BundlePart",
     "Column",
+    "IsolatedFontConfiguration",
+    "MissingGlyph",
     "Paragraph",
     "PdfRenderError",
     "PlanRow",
@@ -134,6 +139,7 @@ __all__ = [
     "sheet_filename",
     "sheet_html",
     "sheet_pdf",
+    "sheet_unprintable",
     "text_em",
     "thread_renderer",
     "unbreakable_chunks",

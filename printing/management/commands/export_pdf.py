@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from core.wareki import fiscal_year_label
 from departments.models import Department, Section
 from goals.models import FiscalYear, GoalSheet, PrintKind
+from goals.selectors import sheets_with_content
 from printing import pdf
+from printing.pdf.coverage import sheet_unprintable
 
 SECTION_REVIEW = "section_review"
 
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         kind = options["kind"]
         if kind == SECTION_REVIEW and not options["department"]:
             raise CommandError("--kind section_review には --department も指定してください。")
+        self._warn_unprintable(fiscal_year, options["department"])
         try:
             if options["department"]:
                 filename, _, data = self._department(fiscal_year, kind, options)
@@ -83,6 +86,17 @@ class Command(BaseCommand):
         if not pdf.sections_with_items(sheet):
             raise CommandError(f"{department.name}には実施項目を担当する課がありません。")
         return pdf.section_reviews_pdf(sheet)
+
+    def _warn_unprintable(self, fiscal_year, department_name: str | None) -> None:
+        """Before printing: the texts with characters the PDF's fonts cannot draw (→ 〓)."""
+        sheets = sheets_with_content(fiscal_year=fiscal_year)
+        if department_name:
+            sheets = [s for s in sheets if s.department.name == department_name.strip()]
+        for sheet in sheets:
+            for found in sheet_unprintable(sheet):
+                self.stderr.write(
+                    self.style.WARNING(f"注意: {sheet.department.name} {found.message}")
+                )
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self.verbosity >= 2:

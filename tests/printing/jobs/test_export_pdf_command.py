@@ -1,11 +1,13 @@
 """python manage.py export_pdf: every print from the command line, Japanese errors."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from printing import pdf
 from tests import factories
-from tests.printing.pdf.pdfcheck import outline_titles, pages_text
+from tests.printing.pdf.pdfcheck import outline_titles, pages_text, squeeze, text
 
 
 def export(tmp_path, *args):
@@ -89,3 +91,18 @@ def test_a_year_without_sheets(org, tmp_path):
 
     with pytest.raises(CommandError, match="の整理表はまだありません。"):
         call_command("export_pdf", "--year", str(older.year), "-o", str(tmp_path / "x.pdf"))
+
+
+def test_characters_the_fonts_lack_are_reported_before_printing(org, tmp_path):
+    org.item_a.title = "环境の整備"
+    org.item_a.save()
+    errors = io.StringIO()
+
+    call_command(
+        "export_pdf", "--year", str(org.fiscal_year.year), "-o", str(tmp_path / "city.pdf"),
+        stderr=errors, stdout=io.StringIO(),
+    )  # fmt: skip
+
+    assert f"注意: 市民部 番号{org.item_a.number}「実施項目」: 「环」(U+73AF)" in errors.getvalue()
+    assert "「〓」と印刷されます" in errors.getvalue()
+    assert "〓境の整備" in squeeze(text((tmp_path / "city.pdf").read_bytes()))
