@@ -72,7 +72,9 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if kind == PrintKind.MID_YEAR:
                 check_sheet_reviews(request.user, sheet, _department_sections(sheet))
-            exported = pdf.sheet_pdf(sheet, kind)
+            # 中間確認: drafts' texts only when asked (?drafts=1), by whoever may print it.
+            include_drafts = kind == PrintKind.MID_YEAR and request.GET.get("drafts") == "1"
+            exported = pdf.sheet_pdf(sheet, kind, include_drafts=include_drafts)
     except pdf.PdfRenderError as error:
         return _error(request, str(error), status=500)
     return attachment(*exported)

@@ -16,7 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from core.wareki import wareki_date
-from goals.models import FiscalYear, GoalSheet, PrintKind
+from goals.models import FiscalYear, GoalSheet, PrintKind, SheetStatus
 from goals.selectors import (
     sheets_with_content,
 )
@@ -122,14 +122,23 @@ def _page_stamps_html(count: int) -> str:
 
 
 def city_pdf(
-    fiscal_year: FiscalYear, kind: str = PrintKind.PLAN, *, progress: Progress | None = None
+    fiscal_year: FiscalYear,
+    kind: str = PrintKind.PLAN,
+    *,
+    progress: Progress | None = None,
+    include_unaccepted: bool = False,
 ) -> tuple[str, str, bytes]:
-    """Every department's sheet of a year in one PDF: cover, table of contents with page numbers,
-    the departments with page numbers running through, and a bookmark per department."""
+    """Every department's accepted sheet of a year in one PDF (with `include_unaccepted`, the
+    others too, each page marked 案): cover, table of contents with page numbers, the
+    departments with page numbers running through, and a bookmark per department."""
     progress = progress or _no_progress
     sheets = sheets_with_content(fiscal_year=fiscal_year)
     if not sheets:
         raise PdfRenderError(f"{fiscal_year.label}の整理表はまだありません。")
+    if not include_unaccepted:
+        sheets = [sheet for sheet in sheets if sheet.status == SheetStatus.ACCEPTED]
+        if not sheets:
+            raise PdfRenderError(f"{fiscal_year.label}の承認済みの整理表はまだありません。")
     progress("部ごとの内容を準備しています", 0, len(sheets))
     parts = []
     for sheet in sheets:

@@ -30,6 +30,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 # cached department renderings are not reused.
 RENDERER_VERSION = "2"
 
+PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "pdf/sheet.css"
 USER_AGENT_STYLESHEET = "pdf/ua.css"
 FONTS = ("fonts/BIZUDPGothic-Regular.ttf", "fonts/BIZUDPGothic-Bold.ttf")
@@ -134,7 +135,11 @@ class Renderer:
     def render(self, html: str) -> bytes:
         document = SheetHTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         document.user_agent_stylesheet = self.user_agent_stylesheet
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        # Tagged (PDF/UA-1): the language (html lang), the title (<title>), headings, lists
+        # and tables with their header cells, for screen readers and the city's website.
+        return document.write_pdf(
+            stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
+        )
 
 
 _local = threading.local()
@@ -195,3 +200,17 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def render_to_cache(html: str, path: str) -> None:
     """Render one part into the cache (in a worker process or here)."""
     _write_atomically(Path(path), render_pdf(html))
+
+
+def render_cached(html: str) -> bytes:
+    """The PDF of `html` from the cache of rendered parts (the one the whole-city bundle
+    keeps), rendered and kept there only when that exact content was never printed."""
+    path = cache_path(html)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = render_pdf(html)
+        _write_atomically(path, data)
+    else:
+        os.utime(path)  # recently used: kept when old renderings are cleared
+    return data

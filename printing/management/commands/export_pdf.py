@@ -34,6 +34,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--section", help="--kind section_review で1つの課だけにするときの課名")
         parser.add_argument(
+            "--include-unaccepted",
+            action="store_true",
+            help="全庁版に承認前の整理表も入れる（各ページに「案」と印刷）。",
+        )
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="中間確認に作成中の確認（下書き）の文面も印刷する。",
+        )
+        parser.add_argument(
             "-o", "--output", help="書き出すファイル。省略すると日本語のファイル名で今の場所に。"
         )
 
@@ -55,7 +65,12 @@ class Command(BaseCommand):
             if options["department"]:
                 filename, _, data = self._department(fiscal_year, kind, options)
             else:
-                filename, _, data = pdf.city_pdf(fiscal_year, kind, progress=self._progress)
+                filename, _, data = pdf.city_pdf(
+                    fiscal_year,
+                    kind,
+                    progress=self._progress,
+                    include_unaccepted=options["include_unaccepted"],
+                )
         except pdf.PdfRenderError as error:
             raise CommandError(str(error)) from error
         output = Path(options["output"] or filename)
@@ -76,7 +91,7 @@ class Command(BaseCommand):
         if kind != SECTION_REVIEW:
             if options["section"]:
                 raise CommandError("--section は --kind section_review のときだけ使えます。")
-            return pdf.sheet_pdf(sheet, kind)
+            return pdf.sheet_pdf(sheet, kind, include_drafts=options["include_drafts"])
         if options["section"]:
             section_name = options["section"].strip()
             section = Section.objects.filter(department=department, name=section_name).first()

@@ -23,9 +23,19 @@ def test_one_department(org, tmp_path):
 
 
 def test_the_whole_city(org, tmp_path):
-    data = export(tmp_path, "--year", str(org.fiscal_year.year))
+    data = export(tmp_path, "--year", str(org.fiscal_year.year), "--include-unaccepted")
 
     assert outline_titles(data) == ["表紙", "目次", "市民部", "福祉部"]
+
+
+def test_the_whole_city_is_its_accepted_sheets(accepted_sheets, tmp_path):
+    org = accepted_sheets
+    org.sheet_b.status = "submitted"
+    org.sheet_b.save(update_fields=["status"])
+
+    data = export(tmp_path, "--year", str(org.fiscal_year.year))
+
+    assert outline_titles(data) == ["表紙", "目次", "市民部"]
 
 
 def test_section_review_sheets_of_a_department(org, tmp_path):
@@ -99,7 +109,8 @@ def test_characters_the_fonts_lack_are_reported_before_printing(org, tmp_path):
     errors = io.StringIO()
 
     call_command(
-        "export_pdf", "--year", str(org.fiscal_year.year), "-o", str(tmp_path / "city.pdf"),
+        "export_pdf", "--year", str(org.fiscal_year.year), "--include-unaccepted",
+        "-o", str(tmp_path / "city.pdf"),
         stderr=errors, stdout=io.StringIO(),
     )  # fmt: skip
 
