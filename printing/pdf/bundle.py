@@ -22,15 +22,21 @@ from goals.selectors import (
 )
 from printing import worker as pdf_worker
 from printing.pdf import renderer
+from printing.pdf.fontmerge import share_fonts
 from printing.pdf.renderer import (
     PDF_CONTENT_TYPE,
     PdfRenderError,
+    _write_atomically,
     cache_dir,
     cache_path,
+    font_paths,
 )
 from printing.pdf.sheets import sheet_html
 
 # The whole city ----------------------------------------------------------------------------
+
+# Bump when the assembly changes (what is put around the parts), so that cached bundles go.
+BUNDLE_VERSION = "bundle-2"
 
 CITY_KIND_TITLES = {
     PrintKind.PLAN: "組織目標展開整理表",
@@ -154,8 +160,24 @@ def city_pdf(
         readers.append(PdfReader(part.path))
         part.pages = len(readers[-1].pages)
         part.start_page, number = number, number + part.pages
-    body_pages = number - 1
-    front = renderer.render_pdf(_front_matter_html(fiscal_year, kind, parts, timezone.localdate()))
+    front_html = _front_matter_html(fiscal_year, kind, parts, timezone.localdate())
+    # The assembled bundle is cached too, by its cover and contents and its parts' keys:
+    # nothing changed, nothing is put together again.
+    key = "|".join([BUNDLE_VERSION, front_html, *(part.path.name for part in parts)])
+    bundle_path = cache_path(key)
+    try:
+        data = bundle_path.read_bytes()
+    except FileNotFoundError:
+        data = _assemble(fiscal_year, kind, parts, readers, front_html, number - 1)
+        _write_atomically(bundle_path, data)
+    else:
+        os.utime(bundle_path)
+    return city_filename(fiscal_year, kind), PDF_CONTENT_TYPE, data
+
+
+def _assemble(fiscal_year, kind, parts, readers, front_html: str, body_pages: int) -> bytes:
+    """Cover and contents, the parts with the bundle's page numbers stamped, bookmarks."""
+    front = renderer.render_pdf(front_html)
     stamps_html = _page_stamps_html(body_pages)
     stamps_path = cache_path(stamps_html)  # the same for every bundle of that length
     if not stamps_path.exists():
@@ -187,9 +209,10 @@ def city_pdf(
     )
     writer.root_object[NameObject("/Lang")] = TextStringObject("ja")
     writer.page_mode = "/UseOutlines"
+    share_fonts(writer, font_paths())  # each font embedded once, not once per department
     output = io.BytesIO()
     writer.write(output)
-    return city_filename(fiscal_year, kind), PDF_CONTENT_TYPE, output.getvalue()
+    return output.getvalue()
 
 
 def cache_prune(*, older_than: datetime.timedelta = datetime.timedelta(days=60)) -> int:

@@ -75,7 +75,7 @@ def test_contents_give_each_department_its_first_page(city):
 
 def test_unchanged_departments_reuse_their_rendering(city, monkeypatch):
     pdf.city_pdf(city)
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1 + 1  # departments, numbers, bundle
     rendered = []
     real = pdf.render_to_cache
     monkeypatch.setattr(pdf.renderer, "render_to_cache", lambda html, path: rendered.append(path))
@@ -101,7 +101,7 @@ def test_departments_render_side_by_side_in_worker_processes(city, settings):
     _, _, data = pdf.city_pdf(city)
 
     assert outline_titles(data) == ["表紙", "目次", "市民部", "福祉部", "合同部"]
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1 + 1  # departments, numbers, bundle
     assert "まとめて進める第一の取組" in squeeze(text(data))
 
 
@@ -185,3 +185,34 @@ def test_every_page_of_the_bundle_names_its_department(city):
     assert len(welfare) >= 2
     for page in welfare:
         assert page.lstrip().startswith("福祉部") or "\n福祉部\n" in page, page[:80]
+
+
+def _font_programs(data: bytes) -> dict[str, set[int]]:
+    """Each embedded font by name (without the subset tag) and the streams holding it."""
+    found: dict[str, set[int]] = {}
+    for page in reader(data).pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts") or []:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                name = str(descriptor["/FontName"]).partition("+")[2]
+                found.setdefault(name, set()).add(descriptor.raw_get("/FontFile2").idnum)
+    return found
+
+
+def test_the_bundle_embeds_each_font_once(city):
+    _, _, data = pdf.city_pdf(city)
+
+    programs = _font_programs(data)
+    assert programs
+    assert all(len(streams) == 1 for streams in programs.values()), programs
+    printed = squeeze(text(data))  # the shared subset draws every department's text
+    assert "まとめて進める第一の取組" in printed and "福祉部の長い実施項目11" in printed
+
+
+def test_an_unchanged_bundle_is_not_put_together_again(city, monkeypatch):
+    _, _, first = pdf.city_pdf(city)
+    monkeypatch.setattr(pdf.bundle, "_assemble", lambda *args: pytest.fail("assembled again"))
+
+    _, _, again = pdf.city_pdf(city)
+
+    assert again == first
