@@ -153,12 +153,10 @@ def city_pdf(
     _render_missing(parts, progress)
 
     progress("表紙・目次を付けてまとめています", len(parts), len(parts))
-    readers = []
     number = 1
     for part in parts:
         os.utime(part.path)  # recently used: kept when old renderings are cleared
-        readers.append(PdfReader(part.path))
-        part.pages = len(readers[-1].pages)
+        part.pages = _page_count(part.path)
         part.start_page, number = number, number + part.pages
     front_html = _front_matter_html(fiscal_year, kind, parts, timezone.localdate())
     # The assembled bundle is cached too, by its cover and contents and its parts' keys:
@@ -168,16 +166,28 @@ def city_pdf(
     try:
         data = bundle_path.read_bytes()
     except FileNotFoundError:
-        data = _assemble(fiscal_year, kind, parts, readers, front_html, number - 1)
+        data = _assemble(fiscal_year, kind, parts, front_html, number - 1)
         _write_atomically(bundle_path, data)
     else:
         os.utime(bundle_path)
     return city_filename(fiscal_year, kind), PDF_CONTENT_TYPE, data
 
 
-def _assemble(fiscal_year, kind, parts, readers, front_html: str, body_pages: int) -> bytes:
+def _page_count(path: Path) -> int:
+    """A cached part's page count, kept beside it (reading the PDF back costs more)."""
+    counted = path.with_suffix(".pages")
+    try:
+        return int(counted.read_text())
+    except (FileNotFoundError, ValueError):
+        pages = len(PdfReader(path).pages)
+        _write_atomically(counted, str(pages).encode())
+        return pages
+
+
+def _assemble(fiscal_year, kind, parts, front_html: str, body_pages: int) -> bytes:
     """Cover and contents, the parts with the bundle's page numbers stamped, bookmarks."""
-    front = renderer.render_pdf(front_html)
+    readers = [PdfReader(part.path) for part in parts]
+    front = renderer.render_pdf(front_html, tagged=False)
     stamps_html = _page_stamps_html(body_pages)
     stamps_path = cache_path(stamps_html)  # the same for every bundle of that length
     if not stamps_path.exists():
@@ -222,5 +232,6 @@ def cache_prune(*, older_than: datetime.timedelta = datetime.timedelta(days=60))
     for path in cache_dir().glob("*.pdf"):
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+            path.with_suffix(".pages").unlink(missing_ok=True)
             removed += 1
     return removed

@@ -28,7 +28,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 # Bump when the output changes in a way the HTML does not show (the assembly, say), so that
 # cached department renderings are not reused.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "pdf/sheet.css"
@@ -132,13 +132,15 @@ class Renderer:
             filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config
         )
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, *, tagged: bool = True) -> bytes:
         document = SheetHTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         document.user_agent_stylesheet = self.user_agent_stylesheet
         # Tagged (PDF/UA-1): the language (html lang), the title (<title>), headings, lists
         # and tables with their header cells, for screen readers and the city's website.
         return document.write_pdf(
-            stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            pdf_variant=PDF_VARIANT if tagged else None,
         )
 
 
@@ -152,10 +154,12 @@ def thread_renderer() -> Renderer:
     return _local.renderer
 
 
-def render_pdf(html: str) -> bytes:
-    """HTML to PDF bytes, or PdfRenderError: never a partial file."""
+def render_pdf(html: str, *, tagged: bool = True) -> bytes:
+    """HTML to PDF bytes, or PdfRenderError: never a partial file. `tagged`: PDF/UA-1, with its
+    structure tree (the parts of the city bundle are not: pypdf cannot join structure trees,
+    and parsing them back cost most of the bundle's assembly)."""
     try:
-        return thread_renderer().render(replace_missing(html, font_paths()))
+        return thread_renderer().render(replace_missing(html, font_paths()), tagged=tagged)
     except Exception as error:
         logger.exception("PDF rendering failed")
         raise PdfRenderError(RENDER_FAILED) from error
@@ -198,8 +202,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def render_to_cache(html: str, path: str) -> None:
-    """Render one part into the cache (in a worker process or here)."""
-    _write_atomically(Path(path), render_pdf(html))
+    """Render one part of the city bundle into the cache (in a worker process or here)."""
+    _write_atomically(Path(path), render_pdf(html, tagged=False))
 
 
 def render_cached(html: str) -> bytes:

@@ -259,7 +259,9 @@ def test_an_unchanged_sheet_comes_from_the_cache_and_a_change_renders_anew(org, 
     first = pdf.sheet_pdf(org.sheet_a)[2]
     calls = []
     real = pdf.renderer.render_pdf
-    monkeypatch.setattr(pdf.renderer, "render_pdf", lambda html: calls.append(html) or real(html))
+    monkeypatch.setattr(
+        pdf.renderer, "render_pdf", lambda html, **kw: calls.append(html) or real(html, **kw)
+    )
 
     again = pdf.sheet_pdf(sheet_with_content(pk=org.sheet_a.pk))[2]
     assert again == first and calls == []  # the same content: not rendered again

@@ -135,7 +135,7 @@ def test_full_request_gets_the_file(org, client_for, rendered):
 
 
 def test_a_failed_rendering_is_a_japanese_error_page(org, client_for, monkeypatch):
-    def broken(html):
+    def broken(html, **options):
         raise pdf.PdfRenderError(pdf.RENDER_FAILED)
 
     monkeypatch.setattr(pdf.renderer, "render_pdf", broken)
