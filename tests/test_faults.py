@@ -495,6 +495,8 @@ def test_a_failing_city_pdf_marks_the_job_failed_and_leaves_no_file(
     org, user_client, broken_weasyprint
 ):
     client = user_client(org.planner)
+    # The whole-city bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=org.fiscal_year).update(status=SheetStatus.ACCEPTED)
 
     response = client.post(
         reverse("print:city_start"), {"year": org.fiscal_year.year, "kind": "plan"}

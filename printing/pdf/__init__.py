@@ -16,6 +16,8 @@ page numbers running through the bundle.
 
 The package re-exports its modules' public names (`from printing import pdf`, `pdf.sheet_pdf`)."""
 
+from printing.coverage import sheet_unprintable
+from printing.glyphs import REPLACEMENT, MissingGlyph
 from printing.pdf.bundle import (
     CITY_KIND_TITLES,
     BundlePart,
@@ -25,14 +27,13 @@ from printing.pdf.bundle import (
     city_pdf,
     render_processes,
 )
-from printing.pdf.coverage import sheet_unprintable
 from printing.pdf.exporters import (
     section_review_pdf,
     section_reviews_pdf,
     sheet_filename,
     sheet_pdf,
 )
-from printing.pdf.fonts import REPLACEMENT, IsolatedFontConfiguration, MissingGlyph
+from printing.pdf.fonts import IsolatedFontConfiguration
 from printing.pdf.layout import (
     A3_LANDSCAPE_WIDTH_MM,
     A4_LANDSCAPE_WIDTH_MM,

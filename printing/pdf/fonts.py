@@ -7,23 +7,27 @@ the same sheet would print differently on each server. `IsolatedFontConfiguratio
 fontconfig read a configuration of ours instead (`FONTCONFIG_FILE`, read when a configuration is
 loaded), which lists only `static/fonts`; the stylesheet's `@font-face` rules add the same files.
 
-A character none of the bundled fonts can draw is found before printing (`missing_characters`,
-from the fonts' cmap tables) and printed as 〓 (`replace_missing`), never as an empty box."""
+What the bundled fonts cannot draw is `printing.glyphs`' business (printed as 〓)."""
 
 import os
 import tempfile
 import threading
-import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
 
-# Printed in place of a character the bundled fonts cannot draw (GETA MARK, in BIZ UD).
-REPLACEMENT = "〓"
+from printing.glyphs import REPLACEMENT, MissingGlyph, missing_characters, replace_missing
+
+__all__ = [
+    "REPLACEMENT",
+    "IsolatedFontConfiguration",
+    "MissingGlyph",
+    "fonts_conf_path",
+    "missing_characters",
+    "replace_missing",
+]
 
 _environment_lock = threading.Lock()
 
@@ -69,52 +73,3 @@ class IsolatedFontConfiguration(FontConfiguration):
                         os.environ.pop(name, None)
                     else:
                         os.environ[name] = value
-
-
-# Coverage ----------------------------------------------------------------------------------
-
-
-@cache
-def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
-    """The code points every one of the fonts can draw (regular and bold alike)."""
-    covered: frozenset[int] | None = None
-    for path in paths:
-        cmap = frozenset(TTFont(path, lazy=True, fontNumber=0).getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    return covered or frozenset()
-
-
-def _ignorable(char: str) -> bool:
-    """Line breaks, tabs and the invisible format characters are not drawn."""
-    return char in "\n\r\t" or unicodedata.category(char) in ("Cc", "Cf")
-
-
-def missing_characters(text: str, paths: tuple[Path, ...]) -> list[str]:
-    """The characters of `text` that the fonts cannot draw, each once, in order."""
-    covered = _covered(paths)
-    return [
-        char
-        for char in dict.fromkeys(text or "")
-        if ord(char) not in covered and not _ignorable(char)
-    ]
-
-
-def replace_missing(text: str, paths: tuple[Path, ...]) -> str:
-    """`text` with each character the fonts cannot draw printed as 〓."""
-    missing = missing_characters(text, paths)
-    for char in missing:
-        text = text.replace(char, REPLACEMENT)
-    return text
-
-
-@dataclass(frozen=True)
-class MissingGlyph:
-    """A text of the sheet with characters the bundled fonts cannot draw."""
-
-    where: str  # 番号3「実施項目」, 作成者, …
-    characters: tuple[str, ...]
-
-    @property
-    def message(self) -> str:
-        shown = "、".join(f"「{char}」(U+{ord(char):04X})" for char in self.characters)
-        return f"{self.where}: {shown} は PDF の字体にないため「{REPLACEMENT}」と印刷されます。"

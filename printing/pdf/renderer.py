@@ -20,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from printing.pdf.fonts import IsolatedFontConfiguration, missing_characters, replace_missing
+from printing.glyphs import FONTS, font_paths, missing_characters, replace_missing
+from printing.pdf.fonts import IsolatedFontConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ RENDERER_VERSION = "3"
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "pdf/sheet.css"
 USER_AGENT_STYLESHEET = "pdf/ua.css"
-FONTS = ("fonts/BIZUDPGothic-Regular.ttf", "fonts/BIZUDPGothic-Bold.ttf")
 ASSETS = (STYLESHEET, USER_AGENT_STYLESHEET, *FONTS)
 _MEDIA_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 
@@ -63,10 +63,6 @@ def asset_paths() -> dict[str, Path]:
 def font_dir() -> Path:
     """static/fonts: the only fonts the prints may use."""
     return asset_paths()[FONTS[0]].parent
-
-
-def font_paths() -> tuple[Path, ...]:
-    return tuple(asset_paths()[name] for name in FONTS)
 
 
 def unprintable(text: str) -> list[str]:
@@ -122,7 +118,7 @@ class Renderer:
     def __init__(self):
         paths = asset_paths()
         self.fetcher = ProjectFilesFetcher(paths.values())
-        self.font_config = IsolatedFontConfiguration(font_dir())
+        self.font_config = IsolatedFontConfiguration(font_paths()[0].parent)
         self.stylesheet = self._css(paths[STYLESHEET])
         self.user_agent_stylesheet = self._css(paths[USER_AGENT_STYLESHEET])
         self.base_url = paths[STYLESHEET].parent.as_uri() + "/"

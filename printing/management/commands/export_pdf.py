@@ -14,7 +14,7 @@ from departments.models import Department, Section
 from goals.models import FiscalYear, GoalSheet, PrintKind
 from goals.selectors import sheets_with_content
 from printing import pdf
-from printing.pdf.coverage import sheet_unprintable
+from printing.coverage import sheet_unprintable
 
 SECTION_REVIEW = "section_review"
 

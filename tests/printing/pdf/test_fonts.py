@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from printing import pdf
-from printing.pdf.fonts import REPLACEMENT, missing_characters
+from printing.glyphs import REPLACEMENT, missing_characters
 from tests.printing.pdf.pdfcheck import fonts, text
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,11 +1,10 @@
-"""Before printing: the texts of a sheet that hold characters the bundled fonts cannot draw
-(the simplified 环, an emoji …), named by item and column, so that whoever prints knows they
-will come out as 〓 (`printing.pdf.fonts`)."""
+"""Before printing: the texts of a sheet holding characters the bundled fonts cannot draw (the
+simplified 环, an emoji …), named by item and column, so that whoever prints knows they will
+come out as 〓. Used by the sheet page and `export_pdf`; WeasyPrint is not loaded."""
 
 from goals.models import GoalSheet
-from printing.pdf.fonts import MissingGlyph
-from printing.pdf.layout import _with_content
-from printing.pdf.renderer import unprintable
+from goals.selectors import sheet_with_content
+from printing.glyphs import MissingGlyph, unprintable
 from reviews.models import Stage
 from reviews.selectors import reviews_of_sheet
 
@@ -35,7 +34,9 @@ def _check(found: list[MissingGlyph], where: str, value: str | None) -> None:
 def sheet_unprintable(sheet: GoalSheet, *, with_reviews: bool = True) -> list[MissingGlyph]:
     """Every text of the sheet (header, items, their sections and, with `with_reviews`, the
     reviews) holding a character that would print as 〓, in the order of the sheet."""
-    sheet = _with_content(sheet)
+    prefetched = getattr(sheet, "_prefetched_objects_cache", {})
+    if not {"items", "signers"} <= prefetched.keys():
+        sheet = sheet_with_content(pk=sheet.pk)
     found: list[MissingGlyph] = []
     _check(found, "表題", sheet.title)
     _check(found, "部名", sheet.department.name)
