@@ -1,12 +1,14 @@
 """How fast the PDF prints are: `.venv/bin/python bench/pdf.py` prints figures (nothing asserted).
 
 - One department sheet (the 市民部 demo sheet, 25 items), rendered in-process: the median of
-  several runs (target ≤ 0.5 s), split into building the HTML (database reads) and rendering.
+  several runs (target ≤ 0.5 s), split into building the HTML (database reads) and rendering;
+  and a repeat download of the unchanged sheet, which comes from the per-content cache.
 - The same sheet's Excel export (excel.xlsx.sheet_xlsx) converted by
   `libreoffice --headless --convert-to pdf`, when both exist: the ratio of the two times
-  (target: ours at least 2× faster).
-- The whole city, 20 departments × 25 items: cold (empty cache, target ≤ 15 s) and again with
-  one department changed (target ≤ 3 s).
+  (target: a repeat download at least 10× faster).
+- The whole city, 20 departments × 25 items (all accepted): cold (empty cache, target ≤ 3 s on
+  2 cores), unchanged (target ≤ 0.5 s) and with one department changed; the size and how many
+  font programs the bundle embeds (target: one per font, not one per department).
 
 It works on a throwaway SQLite database and MEDIA_ROOT in a temporary folder, never on yours.
 """
@@ -41,6 +43,15 @@ def setup(workdir: Path) -> None:
     load_demo(create_users=False)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the render workers): on a busy
+    shared machine the wall clock says little; on 2 idle cores the wall is about CPU / 2."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(function, runs: int = RUNS) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
@@ -59,16 +70,19 @@ def bench_one_sheet(workdir: Path):
     pdf.sheet_pdf(sheet_with_content(pk=sheet.pk))  # warm-up: fonts loaded once per process
     html_time, html = timed(lambda: pdf.sheet_html(sheet_with_content(pk=sheet.pk)))
     render_time, _ = timed(lambda: pdf.render_pdf(html))
+    cpu = cpu_seconds()
     total_time, (_, _, data) = timed(lambda: pdf.sheet_pdf(sheet_with_content(pk=sheet.pk)))
+    total_cpu = (cpu_seconds() - cpu) / RUNS
     print("1. 市民部の整理表（25項目）")
     print(f"   HTML の作成（DB 読み出し込み） 中央値 {html_time:.3f} 秒")
-    print(f"   描画（WeasyPrint）             中央値 {render_time:.3f} 秒")
-    print(f"   合計 sheet_pdf                 中央値 {total_time:.3f} 秒（目標 0.5 秒以下）")
+    print(f"   描画（WeasyPrint）             中央値 {render_time:.3f} 秒（初回の描画）")
+    print(f"   変更のない再ダウンロード       中央値 {total_time:.3f} 秒（内容ごとのキャッシュ）")
+    print(f"                                  CPU {total_cpu:.3f} 秒")
     print(f"   {pdf.page_count(data)} ページ、{len(data) / 1024:.0f} KB（{RUNS} 回の中央値）")
-    return sheet, total_time
+    return sheet, total_time, render_time + html_time
 
 
-def bench_libreoffice(workdir: Path, sheet, ours: float) -> None:
+def bench_libreoffice(workdir: Path, sheet, ours: float, first: float) -> None:
     print("2. LibreOffice との比較")
     from excel.xlsx import sheet_xlsx
 
@@ -95,7 +109,8 @@ def bench_libreoffice(workdir: Path, sheet, ours: float) -> None:
         lambda: subprocess.run(command, check=True, capture_output=True, timeout=300), runs=3
     )
     print(f"   libreoffice --convert-to pdf    中央値 {theirs:.3f} 秒（3 回）")
-    print(f"   比 {theirs / ours:.1f} 倍（目標 2 倍以上）")
+    print(f"   初回の描画との比       {theirs / first:.1f} 倍")
+    print(f"   再ダウンロードとの比   {theirs / ours:.1f} 倍（目標 10 倍以上）")
 
 
 def make_city(count: int) -> None:
@@ -118,6 +133,24 @@ def make_city(count: int) -> None:
         )
         Section.objects.bulk_create(Section(department=department, name=name) for name in names)
         sheet_import(fiscal_year=fiscal_year, department=department, data=data)
+    # The bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=fiscal_year).update(status="accepted")
+
+
+def font_programs(data: bytes) -> int:
+    """How many font files (FontFile2 streams) the PDF embeds."""
+    import io
+
+    from pypdf import PdfReader
+
+    streams = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts") or []:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                streams.add(descriptor.raw_get("/FontFile2").idnum)
+    return len(streams)
 
 
 def bench_city(workdir: Path) -> None:
@@ -131,22 +164,25 @@ def bench_city(workdir: Path) -> None:
     print(f"3. 全庁版（{sheets} 部・{items} 項目、描画プロセス {pdf.render_processes()}）")
     shutil.rmtree(pdf.cache_dir(), ignore_errors=True)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     _, _, data = pdf.city_pdf(fiscal_year)
-    cold = time.perf_counter() - started
-    print(f"   キャッシュなし               {cold:.2f} 秒（目標 15 秒以下）")
-    print(f"   {pdf.page_count(data)} ページ、{len(data) / 1024 / 1024:.1f} MB")
+    cold, cold_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(f"   キャッシュなし               {cold:.2f} 秒（目標 3 秒以下）、CPU {cold_cpu:.2f} 秒")
+    print(f"   {pdf.page_count(data)} ページ、{len(data) / 1024 / 1024:.1f} MB、")
+    print(f"   埋め込みフォント {font_programs(data)} 個（目標: 書体ごとに 1 個）")
 
-    started = time.perf_counter()
-    pdf.city_pdf(fiscal_year)
-    print(f"   変更なし                     {time.perf_counter() - started:.2f} 秒")
+    cpu = cpu_seconds()
+    unchanged, _ = timed(lambda: pdf.city_pdf(fiscal_year), runs=3)
+    unchanged_cpu = (cpu_seconds() - cpu) / 3
+    print(f"   変更なし                     {unchanged:.2f} 秒（目標 0.5 秒以下、3 回の中央値）")
+    print(f"                                CPU {unchanged_cpu:.2f} 秒（1 回あたり）")
 
     item = GoalItem.objects.filter(sheet__fiscal_year=fiscal_year).order_by("?").first()
     GoalItem.objects.filter(pk=item.pk).update(title=f"{item.title}（見直し）")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     pdf.city_pdf(fiscal_year)
     changed = time.perf_counter() - started
-    print(f"   1 部だけ変更                 {changed:.2f} 秒（目標 3 秒以下）")
+    print(f"   1 部だけ変更                 {changed:.2f} 秒、CPU {cpu_seconds() - cpu:.2f} 秒")
 
 
 def main() -> None:
@@ -156,8 +192,8 @@ def main() -> None:
         import weasyprint
 
         print(f"WeasyPrint {weasyprint.__version__}、CPU {os.cpu_count()} コア")
-        sheet, ours = bench_one_sheet(workdir)
-        bench_libreoffice(workdir, sheet, ours)
+        sheet, ours, first = bench_one_sheet(workdir)
+        bench_libreoffice(workdir, sheet, ours, first)
         bench_city(workdir)
 
 

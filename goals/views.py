@@ -46,6 +46,7 @@ from goals.forms import (
 )
 from goals.models import FiscalYear, GoalItem, GoalSheet, SheetSigner, SheetSnapshot, SheetStatus
 from goals.services import EditConflict
+from printing.coverage import sheet_unprintable
 from reviews.selectors import achievement_status_by_item, review_summaries_by_item
 
 HISTORY_PAGE_SIZE = 50
@@ -244,6 +245,10 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _items_response(request, sheet_for_request(request, pk))
     context = _table_context(request, pk)
     context.update(_header_context(request, context["sheet"]))
+    # Told before printing: what the PDF's fonts cannot draw prints as 〓 (the sheet's own
+    # texts, already read; export_pdf checks the reviews too).
+    unprintable = sheet_unprintable(context["sheet"], with_reviews=False)
+    context["print_warnings"] = [found.message for found in unprintable]
     return render(request, "goals/sheet_detail.html", context)
 
 

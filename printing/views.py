@@ -58,7 +58,9 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             )
             exported = pdf.section_reviews_pdf(sheet, sections)
         else:
-            exported = pdf.sheet_pdf(sheet, kind)
+            # 中間確認: drafts' texts only when asked (?drafts=1), by whoever may print it.
+            include_drafts = kind == PrintKind.MID_YEAR and request.GET.get("drafts") == "1"
+            exported = pdf.sheet_pdf(sheet, kind, include_drafts=include_drafts)
     except pdf.PdfRenderError as error:
         return _error(request, str(error), status=500)
     return attachment(*exported)

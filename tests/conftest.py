@@ -106,6 +106,13 @@ def _private_media_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    """Uploads and cached PDF renderings stay inside the test (a print comes from the cache
+    when its content was printed before: never from another test's)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -44,6 +44,7 @@ from goals.models import (
     GoalSheet,
     SheetRevision,
     SheetSigner,
+    SheetStatus,
 )
 from goals.services import imports
 from printing import pdf
@@ -494,6 +495,8 @@ def test_a_failing_city_pdf_marks_the_job_failed_and_leaves_no_file(
     org, user_client, broken_weasyprint
 ):
     client = user_client(org.planner)
+    # The whole-city bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=org.fiscal_year).update(status=SheetStatus.ACCEPTED)
 
     response = client.post(
         reverse("print:city_start"), {"year": org.fiscal_year.year, "kind": "plan"}
@@ -525,6 +528,8 @@ def test_a_city_pdf_failing_after_rendering_leaves_no_file(
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PDF_RENDER_PROCESSES = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The whole-city bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=org.fiscal_year).update(status=SheetStatus.ACCEPTED)
     if breaks == "page_count":
         monkeypatch.setattr(pdf, "page_count", failing(RuntimeError("broken PDF")))
     else:

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-from goals.models import CityPdfJob
+from goals.models import CityPdfJob, GoalSheet, SheetStatus
 from printing.jobs import city_pdf_job_start
 
 SECRET = "worker-test-" + "y" * 40 + "-0123456789"
@@ -52,6 +52,8 @@ def production_environment(media_root) -> dict[str, str]:
 
 def test_db_worker_under_production_settings_builds_the_city_pdf(org, settings, tmp_path):
     settings.TASKS = DATABASE_QUEUE  # this process enqueues as the production web would
+    # The whole-city bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=org.fiscal_year).update(status=SheetStatus.ACCEPTED)
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         worker = subprocess.Popen(

@@ -16,6 +16,8 @@ page numbers running through the bundle.
 
 The package re-exports its modules' public names (`from printing import pdf`, `pdf.sheet_pdf`)."""
 
+from printing.coverage import sheet_unprintable
+from printing.glyphs import REPLACEMENT, MissingGlyph
 from printing.pdf.bundle import (
     CITY_KIND_TITLES,
     BundlePart,
@@ -31,6 +33,7 @@ from printing.pdf.exporters import (
     sheet_filename,
     sheet_pdf,
 )
+from printing.pdf.fonts import IsolatedFontConfiguration
 from printing.pdf.layout import (
     A3_LANDSCAPE_WIDTH_MM,
     A4_LANDSCAPE_WIDTH_MM,
@@ -62,6 +65,7 @@ from printing.pdf.renderer import (
     cache_path,
     logger,
     page_count,
+    render_cached,
     render_pdf,
     render_to_cache,
     renderer_fingerprint,
@@ -97,11 +101,14 @@ __all__ = [
     "PT_TO_MM",
     "RENDERER_VERSION",
     "RENDER_FAILED",
+    "REPLACEMENT",
     "STATUS_SPANS",
     "STYLESHEET",
     "USER_AGENT_STYLESHEET",
     "BundlePart",
     "Column",
+    "IsolatedFontConfiguration",
+    "MissingGlyph",
     "Paragraph",
     "PdfRenderError",
     "PlanRow",
@@ -121,6 +128,7 @@ __all__ = [
     "logger",
     "page_count",
     "paragraphs",
+    "render_cached",
     "render_pdf",
     "render_processes",
     "render_to_cache",
@@ -134,6 +142,7 @@ __all__ = [
     "sheet_filename",
     "sheet_html",
     "sheet_pdf",
+    "sheet_unprintable",
     "text_em",
     "thread_renderer",
     "unbreakable_chunks",

@@ -16,21 +16,27 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from core.wareki import wareki_date
-from goals.models import FiscalYear, GoalSheet, PrintKind
+from goals.models import FiscalYear, GoalSheet, PrintKind, SheetStatus
 from goals.selectors import (
     sheets_with_content,
 )
 from printing import worker as pdf_worker
 from printing.pdf import renderer
+from printing.pdf.fontmerge import share_fonts
 from printing.pdf.renderer import (
     PDF_CONTENT_TYPE,
     PdfRenderError,
+    _write_atomically,
     cache_dir,
     cache_path,
+    font_paths,
 )
 from printing.pdf.sheets import sheet_html
 
 # The whole city ----------------------------------------------------------------------------
+
+# Bump when the assembly changes (what is put around the parts), so that cached bundles go.
+BUNDLE_VERSION = "bundle-2"
 
 CITY_KIND_TITLES = {
     PrintKind.PLAN: "組織目標展開整理表",
@@ -122,14 +128,23 @@ def _page_stamps_html(count: int) -> str:
 
 
 def city_pdf(
-    fiscal_year: FiscalYear, kind: str = PrintKind.PLAN, *, progress: Progress | None = None
+    fiscal_year: FiscalYear,
+    kind: str = PrintKind.PLAN,
+    *,
+    progress: Progress | None = None,
+    include_unaccepted: bool = False,
 ) -> tuple[str, str, bytes]:
-    """Every department's sheet of a year in one PDF: cover, table of contents with page numbers,
-    the departments with page numbers running through, and a bookmark per department."""
+    """Every department's accepted sheet of a year in one PDF (with `include_unaccepted`, the
+    others too, each page marked 案): cover, table of contents with page numbers, the
+    departments with page numbers running through, and a bookmark per department."""
     progress = progress or _no_progress
     sheets = sheets_with_content(fiscal_year=fiscal_year)
     if not sheets:
         raise PdfRenderError(f"{fiscal_year.label}の整理表はまだありません。")
+    if not include_unaccepted:
+        sheets = [sheet for sheet in sheets if sheet.status == SheetStatus.ACCEPTED]
+        if not sheets:
+            raise PdfRenderError(f"{fiscal_year.label}の承認済みの整理表はまだありません。")
     progress("部ごとの内容を準備しています", 0, len(sheets))
     parts = []
     for sheet in sheets:
@@ -138,15 +153,41 @@ def city_pdf(
     _render_missing(parts, progress)
 
     progress("表紙・目次を付けてまとめています", len(parts), len(parts))
-    readers = []
     number = 1
     for part in parts:
         os.utime(part.path)  # recently used: kept when old renderings are cleared
-        readers.append(PdfReader(part.path))
-        part.pages = len(readers[-1].pages)
+        part.pages = _page_count(part.path)
         part.start_page, number = number, number + part.pages
-    body_pages = number - 1
-    front = renderer.render_pdf(_front_matter_html(fiscal_year, kind, parts, timezone.localdate()))
+    front_html = _front_matter_html(fiscal_year, kind, parts, timezone.localdate())
+    # The assembled bundle is cached too, by its cover and contents and its parts' keys:
+    # nothing changed, nothing is put together again.
+    key = "|".join([BUNDLE_VERSION, front_html, *(part.path.name for part in parts)])
+    bundle_path = cache_path(key)
+    try:
+        data = bundle_path.read_bytes()
+    except FileNotFoundError:
+        data = _assemble(fiscal_year, kind, parts, front_html, number - 1)
+        _write_atomically(bundle_path, data)
+    else:
+        os.utime(bundle_path)
+    return city_filename(fiscal_year, kind), PDF_CONTENT_TYPE, data
+
+
+def _page_count(path: Path) -> int:
+    """A cached part's page count, kept beside it (reading the PDF back costs more)."""
+    counted = path.with_suffix(".pages")
+    try:
+        return int(counted.read_text())
+    except (FileNotFoundError, ValueError):
+        pages = len(PdfReader(path).pages)
+        _write_atomically(counted, str(pages).encode())
+        return pages
+
+
+def _assemble(fiscal_year, kind, parts, front_html: str, body_pages: int) -> bytes:
+    """Cover and contents, the parts with the bundle's page numbers stamped, bookmarks."""
+    readers = [PdfReader(part.path) for part in parts]
+    front = renderer.render_pdf(front_html, tagged=False)
     stamps_html = _page_stamps_html(body_pages)
     stamps_path = cache_path(stamps_html)  # the same for every bundle of that length
     if not stamps_path.exists():
@@ -178,9 +219,10 @@ def city_pdf(
     )
     writer.root_object[NameObject("/Lang")] = TextStringObject("ja")
     writer.page_mode = "/UseOutlines"
+    share_fonts(writer, font_paths())  # each font embedded once, not once per department
     output = io.BytesIO()
     writer.write(output)
-    return city_filename(fiscal_year, kind), PDF_CONTENT_TYPE, output.getvalue()
+    return output.getvalue()
 
 
 def cache_prune(*, older_than: datetime.timedelta = datetime.timedelta(days=60)) -> int:
@@ -190,5 +232,6 @@ def cache_prune(*, older_than: datetime.timedelta = datetime.timedelta(days=60))
     for path in cache_dir().glob("*.pdf"):
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+            path.with_suffix(".pages").unlink(missing_ok=True)
             removed += 1
     return removed

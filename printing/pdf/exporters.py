@@ -20,20 +20,28 @@ def sheet_filename(sheet: GoalSheet, kind: str = PrintKind.PLAN) -> str:
     return safe_filename("_".join(parts)) + ".pdf"
 
 
-def sheet_pdf(sheet: GoalSheet, kind: str = PrintKind.PLAN) -> tuple[str, str, bytes]:
-    """One department's sheet: `plan`, `year_end` (with 達成状況) or `mid_year`."""
+def sheet_pdf(
+    sheet: GoalSheet, kind: str = PrintKind.PLAN, *, include_drafts: bool = False
+) -> tuple[str, str, bytes]:
+    """One department's sheet: `plan`, `year_end` (with 達成状況) or `mid_year` (draft reviews'
+    texts only with `include_drafts`)."""
     return (
         sheet_filename(sheet, kind),
         PDF_CONTENT_TYPE,
-        renderer.render_pdf(sheet_html(sheet, kind)),
+        renderer.render_cached(sheet_html(sheet, kind, include_drafts=include_drafts)),
     )
 
 
 def section_review_pdf(sheet: GoalSheet, section: Section) -> tuple[str, str, bytes]:
     """One section's review sheet: plan, 中間確認 and 年度末確認 of the items it carries."""
-    filename = f"{sheet.fiscal_year.label}_実行計画_{sheet.department.name}{section.name}.pdf"
     html = section_reviews_html(sheet, [section])
-    return safe_filename(filename), PDF_CONTENT_TYPE, renderer.render_pdf(html)
+    return section_filename(sheet, [section]), PDF_CONTENT_TYPE, renderer.render_cached(html)
+
+
+def section_filename(sheet: GoalSheet, sections: list[Section]) -> str:
+    """令和8年度_実行計画_市民部市民課.pdf for one section, …_実行計画_市民部.pdf for several."""
+    unit = sheet.department.name + (sections[0].name if len(sections) == 1 else "")
+    return safe_filename(f"{sheet.fiscal_year.label}_実行計画_{unit}") + ".pdf"
 
 
 def section_reviews_pdf(
@@ -44,6 +52,6 @@ def section_reviews_pdf(
     sheet = _with_content(sheet)
     if sections is None:
         sections = sections_with_items(sheet)
-    filename = f"{sheet.fiscal_year.label}_実行計画_{sheet.department.name}.pdf"
+    sections = sorted(sections, key=lambda section: (section.display_order, section.name))
     html = section_reviews_html(sheet, sections)
-    return safe_filename(filename), PDF_CONTENT_TYPE, renderer.render_pdf(html)
+    return section_filename(sheet, sections), PDF_CONTENT_TYPE, renderer.render_cached(html)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from departments.models import Section
-from goals.models import GoalSheet
+from goals.models import GoalSheet, SheetStatus
 from goals.selectors import (
     sheet_with_content,
 )
@@ -30,6 +30,60 @@ def width_for(texts: Iterable[str], *, low: float, high: float, pt: float = BODY
     """A column width in mm wide enough for the longest of `texts` on one line, within bounds."""
     widest = max((text_em(text) for text in texts), default=0.0)
     return round(min(high, max(low, widest * pt * PT_TO_MM + CELL_PADDING_MM)), 1)
+
+
+# BIZ UDPGothic's digits are wider than the average half-width character.
+_DIGIT_EM = 0.76
+
+
+def number_width(numbers: Iterable[int], *, low: float = 9, pt: float = BODY_PT) -> float:
+    """The 番号 column: wide enough for the longest number on one line (100–200 items too)."""
+    digits = max((len(str(number)) for number in numbers), default=1)
+    return round(max(low, digits * _DIGIT_EM * pt * PT_TO_MM + CELL_PADDING_MM + 0.6), 1)
+
+
+def fits(chunks: Iterable[str], width_mm: float, *, pt: float = BODY_PT) -> bool:
+    """Whether each chunk fits on one line of a column `width_mm` wide (else it must wrap)."""
+    room = width_mm - CELL_PADDING_MM
+    return all(text_em(chunk) * pt * PT_TO_MM <= room for chunk in chunks)
+
+
+# Where a section's name may break: after the name of a unit inside it (…部, …課, …室).
+_NAME_BREAKS = re.compile(r"(?<=[部局課室係])(?=.)")
+
+
+def name_chunks(name: str) -> list[str]:
+    """`市民生活部地域共生推進課` → 市民生活部 / 地域共生推進課: pieces kept on one line when
+    they fit, so that a long section name breaks between its words."""
+    return [chunk for chunk in _NAME_BREAKS.split(name or "") if chunk]
+
+
+@dataclass
+class Line:
+    """A printed line in pieces: `(text, kept)`, a piece kept whole when it fits the column,
+    else wrapping like any text, inside its cell."""
+
+    pieces: list[tuple[str, bool]]
+
+    @property
+    def chunks(self) -> list[str]:
+        return [text for text, _ in self.pieces]
+
+
+def lines_in(texts: Iterable[list[str]], width_mm: float, *, pt: float = BODY_PT) -> list[Line]:
+    return [Line([(chunk, fits([chunk], width_mm, pt=pt)) for chunk in chunks]) for chunks in texts]
+
+
+def name_lines(names: Iterable[str], width_mm: float, *, pt: float = BODY_PT) -> list[Line]:
+    """Section names one per line; a name too long for the column goes on several lines,
+    breaking after its units (市民生活部 / 地域共生推進課), a piece still too long wrapping."""
+    lines = []
+    for name in names:
+        if fits([name], width_mm, pt=pt):
+            lines += lines_in([[name]], width_mm, pt=pt)
+        else:
+            lines += lines_in(([chunk] for chunk in name_chunks(name)), width_mm, pt=pt)
+    return lines
 
 
 # Where a long value may break: after the year of a date, before a parenthesis.
@@ -125,3 +179,15 @@ def _pending(review) -> str:
     if review is None or review.status == ReviewStatus.CONFIRMED:
         return ""
     return PENDING_LABELS.get(review.status, "")
+
+
+# Printed on every page of a sheet that is not accepted: it is not the department's goal yet.
+DRAFT_MARKS = {
+    SheetStatus.DRAFT: "案（作成中）",
+    SheetStatus.SUBMITTED: "案（提出済み）",
+    SheetStatus.RETURNED: "案（差し戻し中）",
+}
+
+
+def draft_mark(sheet: GoalSheet) -> str:
+    return DRAFT_MARKS.get(sheet.status, "")

@@ -18,8 +18,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from printing.glyphs import FONTS, font_paths, missing_characters, replace_missing
+from printing.pdf.fonts import IsolatedFontConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +29,11 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 # Bump when the output changes in a way the HTML does not show (the assembly, say), so that
 # cached department renderings are not reused.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "3"
 
+PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "pdf/sheet.css"
 USER_AGENT_STYLESHEET = "pdf/ua.css"
-FONTS = ("fonts/BIZUDPGothic-Regular.ttf", "fonts/BIZUDPGothic-Bold.ttf")
 ASSETS = (STYLESHEET, USER_AGENT_STYLESHEET, *FONTS)
 _MEDIA_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 
@@ -56,6 +58,16 @@ def asset_paths() -> dict[str, Path]:
             raise ImproperlyConfigured(f"PDF に必要な静的ファイル {name} が見つかりません。")
         paths[name] = Path(found).resolve()
     return paths
+
+
+def font_dir() -> Path:
+    """static/fonts: the only fonts the prints may use."""
+    return asset_paths()[FONTS[0]].parent
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` that the bundled fonts cannot draw."""
+    return missing_characters(text, font_paths())
 
 
 class ProjectFilesFetcher(URLFetcher):
@@ -106,7 +118,7 @@ class Renderer:
     def __init__(self):
         paths = asset_paths()
         self.fetcher = ProjectFilesFetcher(paths.values())
-        self.font_config = FontConfiguration()
+        self.font_config = IsolatedFontConfiguration(font_paths()[0].parent)
         self.stylesheet = self._css(paths[STYLESHEET])
         self.user_agent_stylesheet = self._css(paths[USER_AGENT_STYLESHEET])
         self.base_url = paths[STYLESHEET].parent.as_uri() + "/"
@@ -116,10 +128,16 @@ class Renderer:
             filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config
         )
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, *, tagged: bool = True) -> bytes:
         document = SheetHTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         document.user_agent_stylesheet = self.user_agent_stylesheet
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        # Tagged (PDF/UA-1): the language (html lang), the title (<title>), headings, lists
+        # and tables with their header cells, for screen readers and the city's website.
+        return document.write_pdf(
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            pdf_variant=PDF_VARIANT if tagged else None,
+        )
 
 
 _local = threading.local()
@@ -132,10 +150,12 @@ def thread_renderer() -> Renderer:
     return _local.renderer
 
 
-def render_pdf(html: str) -> bytes:
-    """HTML to PDF bytes, or PdfRenderError: never a partial file."""
+def render_pdf(html: str, *, tagged: bool = True) -> bytes:
+    """HTML to PDF bytes, or PdfRenderError: never a partial file. `tagged`: PDF/UA-1, with its
+    structure tree (the parts of the city bundle are not: pypdf cannot join structure trees,
+    and parsing them back cost most of the bundle's assembly)."""
     try:
-        return thread_renderer().render(html)
+        return thread_renderer().render(replace_missing(html, font_paths()), tagged=tagged)
     except Exception as error:
         logger.exception("PDF rendering failed")
         raise PdfRenderError(RENDER_FAILED) from error
@@ -178,5 +198,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def render_to_cache(html: str, path: str) -> None:
-    """Render one part into the cache (in a worker process or here)."""
-    _write_atomically(Path(path), render_pdf(html))
+    """Render one part of the city bundle into the cache (in a worker process or here)."""
+    _write_atomically(Path(path), render_pdf(html, tagged=False))
+
+
+def render_cached(html: str) -> bytes:
+    """The PDF of `html` from the cache of rendered parts (the one the whole-city bundle
+    keeps), rendered and kept there only when that exact content was never printed."""
+    path = cache_path(html)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = render_pdf(html)
+        _write_atomically(path, data)
+    else:
+        os.utime(path)  # recently used: kept when old renderings are cleared
+    return data

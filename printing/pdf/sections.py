@@ -15,6 +15,7 @@ from printing.pdf.layout import (
     Paragraph,
     _pending,
     _with_content,
+    draft_mark,
     paragraphs,
     width_for,
 )
@@ -134,6 +135,7 @@ def _section_columns(pages: list[SectionPage]) -> list[Column]:
 def section_reviews_html(sheet: GoalSheet, sections: list[Section], *, bundled=False) -> str:
     """The review sheets of `sections` (each on its own pages) as HTML for the renderer."""
     sheet = _with_content(sheet)
+    sections = sorted(sections, key=lambda section: (section.display_order, section.name))
     layout = sheet_rows(sheet.items.all())
     mid_year = reviews_of_sheet(sheet=sheet, stage=Stage.MID_YEAR)
     year_end = reviews_of_sheet(sheet=sheet, stage=Stage.YEAR_END)
@@ -150,6 +152,8 @@ def section_reviews_html(sheet: GoalSheet, sections: list[Section], *, bundled=F
             "pages": pages,
             "columns": _section_columns(pages),
             "bundled": bundled,
+            "department_name": sheet.department.name,
+            "draft_mark": draft_mark(sheet),
         },
     )
 

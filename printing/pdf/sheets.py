@@ -14,6 +14,7 @@ from goals.selectors import (
 from printing.pdf.layout import (
     A4_LANDSCAPE_WIDTH_MM,
     Column,
+    Line,
     Paragraph,
     _blocks,
     _department_sections,
@@ -21,11 +22,16 @@ from printing.pdf.layout import (
     _share,
     _spans,
     _with_content,
+    draft_mark,
+    lines_in,
+    name_chunks,
+    name_lines,
+    number_width,
     paragraphs,
     unbreakable_chunks,
     width_for,
 )
-from reviews.models import Stage
+from reviews.models import ReviewStatus, Stage
 from reviews.selectors import achievement_status_by_item, reviewers_due, reviews_of_sheet
 
 # The department sheet: plan and year-end ---------------------------------------------------
@@ -46,6 +52,10 @@ class PlanRow:
     deadline: list[str]
     carriers: list[str]
     status: list[list[str]] = field(default_factory=list)  # lines of unbreakable chunks
+    # As printed, once the columns' widths are known (`_fit_plan_rows`).
+    deadline_lines: list[Line] = field(default_factory=list)
+    carrier_lines: list[Line] = field(default_factory=list)
+    status_lines: list[Line] = field(default_factory=list)
 
 
 PLAN_SPANS = ("number_span", "title_span", "achievement_span")
@@ -74,7 +84,7 @@ def _plan_rows(sheet: GoalSheet, statuses: dict[int, list[str]]) -> list[PlanRow
 
 def _plan_columns(rows: list[PlanRow], *, year_end: bool) -> list[Column]:
     fixed = [
-        Column("番号", 9),
+        Column("番号", number_width(r.number for r in rows)),
         Column("実施項目\n（業務目標又は事務の内容）", 38),
         Column("計画・方針\n等の分類", width_for((r.category for r in rows), low=16, high=27)),
     ]
@@ -85,7 +95,11 @@ def _plan_columns(rows: list[PlanRow], *, year_end: bool) -> list[Column]:
         ),
         Column(
             "共通/課名",
-            width_for((name for r in rows for name in r.carriers), low=16, high=30),
+            width_for(
+                (chunk for r in rows for name in r.carriers for chunk in name_chunks(name)),
+                low=16,
+                high=30,
+            ),
         ),
     ]
     if year_end:
@@ -106,21 +120,40 @@ def _plan_columns(rows: list[PlanRow], *, year_end: bool) -> list[Column]:
     return fixed + flexible + tail
 
 
+def _fit_plan_rows(rows: list[PlanRow], columns: list[Column]) -> None:
+    """Which pieces print unbroken: those that fit their column (期限, 共通/課名, 達成状況)."""
+    deadline, carriers = columns[5].width, columns[6].width
+    status = columns[7].width if len(columns) > 7 else 0
+    for row in rows:
+        row.deadline_lines = lines_in([row.deadline], deadline)
+        row.carrier_lines = name_lines(row.carriers, carriers)
+        row.status_lines = lines_in(row.status, status)
+
+
 def _document_title(sheet: GoalSheet, kind: str) -> str:
     suffix = {PrintKind.YEAR_END: " 達成状況", PrintKind.MID_YEAR: " 中間確認"}.get(kind, "")
     return f"{sheet.title} {sheet.department.name}{suffix}"
 
 
-def sheet_html(sheet: GoalSheet, kind: str = PrintKind.PLAN, *, bundled: bool = False) -> str:
-    """The department sheet as HTML for the renderer (`kind`: plan, year_end, mid_year)."""
+def sheet_html(
+    sheet: GoalSheet,
+    kind: str = PrintKind.PLAN,
+    *,
+    bundled: bool = False,
+    include_drafts: bool = False,
+) -> str:
+    """The department sheet as HTML for the renderer (`kind`: plan, year_end, mid_year).
+    The mid-year sheet prints draft reviews only with `include_drafts` (otherwise: 作成中)."""
     if kind not in PrintKind.values:
         raise ValueError(f"unknown kind {kind!r}")
     sheet = _with_content(sheet)
     if kind == PrintKind.MID_YEAR:
-        return _mid_year_html(sheet, bundled=bundled)
+        return _mid_year_html(sheet, bundled=bundled, include_drafts=include_drafts)
     year_end = kind == PrintKind.YEAR_END
     statuses = achievement_status_by_item(sheet=sheet) if year_end else {}
     rows = _plan_rows(sheet, statuses)
+    columns = _plan_columns(rows, year_end=year_end)
+    _fit_plan_rows(rows, columns)
     return render_to_string(
         "pdf/sheet.html",
         {
@@ -128,10 +161,12 @@ def sheet_html(sheet: GoalSheet, kind: str = PrintKind.PLAN, *, bundled: bool = 
             "title": sheet.title,
             "date_line": sheet_date_line(sheet),
             "signers": list(sheet.signers.all()),
-            "columns": _plan_columns(rows, year_end=year_end),
+            "columns": columns,
             "blocks": _blocks(rows, PLAN_SPANS),
             "year_end": year_end,
             "bundled": bundled,
+            "department_name": sheet.department.name,
+            "draft_mark": draft_mark(sheet),
         },
     )
 
@@ -154,6 +189,8 @@ class StatusRow:
     number_span: int = 1
     title_span: int = 1
     deadline_span: int = 1
+    deadline_lines: list[Line] = field(default_factory=list)
+    carrier_lines: list[Line] = field(default_factory=list)
 
 
 STATUS_SPANS = ("number_span", "title_span", "deadline_span")
@@ -186,7 +223,7 @@ def review_sections(item, sections: dict[int, Section], reviewed_by) -> list[Sec
     ]
 
 
-def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
+def _status_rows(sheet: GoalSheet, *, include_drafts: bool = False) -> list[StatusRow]:
     sections = _department_sections(sheet)
     reviews = reviews_of_sheet(sheet=sheet, stage=Stage.MID_YEAR)
     reviewed_by = _reviewed_by(reviews)
@@ -198,6 +235,10 @@ def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
             title_anchor = index
         for section in review_sections(item, sections, reviewed_by):
             review = reviews.get((item.pk, section.pk if section else None))
+            # A draft is the section's own until submitted: it shows as 作成中, its text only
+            # when asked for.
+            hidden = review and review.status == ReviewStatus.DRAFT and not include_drafts
+            shown = None if hidden else review
             if section is None:
                 carrier = COMMON_LABEL if item.is_common else ""
             elif item.is_common:
@@ -212,9 +253,9 @@ def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
                     title=layout.title,
                     deadline=unbreakable_chunks(item.deadline),
                     carrier=carrier,
-                    mark=review.progress_mark.symbol if review and review.progress_mark else "",
-                    first_half=paragraphs(review.first_half_status) if review else [],
-                    second_half=paragraphs(review.second_half_plan) if review else [],
+                    mark=shown.progress_mark.symbol if shown and shown.progress_mark else "",
+                    first_half=paragraphs(shown.first_half_status) if shown else [],
+                    second_half=paragraphs(shown.second_half_plan) if shown else [],
                     pending=_pending(review) if review else "（未記入）",
                 )
             )
@@ -224,18 +265,24 @@ def _status_rows(sheet: GoalSheet) -> list[StatusRow]:
     return rows
 
 
-def _mid_year_html(sheet: GoalSheet, *, bundled: bool) -> str:
-    rows = _status_rows(sheet)
+def _mid_year_html(sheet: GoalSheet, *, bundled: bool, include_drafts: bool) -> str:
+    rows = _status_rows(sheet, include_drafts=include_drafts)
     fixed = [
-        Column("番号", 9),
+        Column("番号", number_width(r.number for r in rows)),
         Column("実施項目\n（業務目標又は事務の内容）", 44),
         Column(
             "いつまで\n（期限）",
             width_for((c for r in rows for c in r.deadline), low=13, high=22),
         ),
-        Column("共通/課名", width_for((r.carrier for r in rows), low=16, high=30)),
+        Column(
+            "共通/課名",
+            width_for((c for r in rows for c in name_chunks(r.carrier)), low=16, high=30),
+        ),
         Column("進捗\n状況", 11),
     ]
+    for row in rows:
+        row.deadline_lines = lines_in([row.deadline], fixed[2].width)
+        row.carrier_lines = name_lines([row.carrier], fixed[3].width)
     flexible = _share(
         A4_LANDSCAPE_WIDTH_MM, fixed, [("上半期の状況や評価", 0.5), ("下半期の予定", 0.5)]
     )
@@ -251,5 +298,7 @@ def _mid_year_html(sheet: GoalSheet, *, bundled: bool) -> str:
             "columns": fixed + flexible,
             "blocks": _blocks(rows, STATUS_SPANS),
             "bundled": bundled,
+            "department_name": sheet.department.name,
+            "draft_mark": draft_mark(sheet),
         },
     )

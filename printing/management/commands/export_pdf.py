@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from core.wareki import fiscal_year_label
 from departments.models import Department, Section
 from goals.models import FiscalYear, GoalSheet, PrintKind
+from goals.selectors import sheets_with_content
 from printing import pdf
+from printing.coverage import sheet_unprintable
 
 SECTION_REVIEW = "section_review"
 
@@ -32,6 +34,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--section", help="--kind section_review で1つの課だけにするときの課名")
         parser.add_argument(
+            "--include-unaccepted",
+            action="store_true",
+            help="全庁版に承認前の整理表も入れる（各ページに「案」と印刷）。",
+        )
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="中間確認に作成中の確認（下書き）の文面も印刷する。",
+        )
+        parser.add_argument(
             "-o", "--output", help="書き出すファイル。省略すると日本語のファイル名で今の場所に。"
         )
 
@@ -48,11 +60,17 @@ class Command(BaseCommand):
         kind = options["kind"]
         if kind == SECTION_REVIEW and not options["department"]:
             raise CommandError("--kind section_review には --department も指定してください。")
+        self._warn_unprintable(fiscal_year, options["department"])
         try:
             if options["department"]:
                 filename, _, data = self._department(fiscal_year, kind, options)
             else:
-                filename, _, data = pdf.city_pdf(fiscal_year, kind, progress=self._progress)
+                filename, _, data = pdf.city_pdf(
+                    fiscal_year,
+                    kind,
+                    progress=self._progress,
+                    include_unaccepted=options["include_unaccepted"],
+                )
         except pdf.PdfRenderError as error:
             raise CommandError(str(error)) from error
         output = Path(options["output"] or filename)
@@ -73,7 +91,7 @@ class Command(BaseCommand):
         if kind != SECTION_REVIEW:
             if options["section"]:
                 raise CommandError("--section は --kind section_review のときだけ使えます。")
-            return pdf.sheet_pdf(sheet, kind)
+            return pdf.sheet_pdf(sheet, kind, include_drafts=options["include_drafts"])
         if options["section"]:
             section_name = options["section"].strip()
             section = Section.objects.filter(department=department, name=section_name).first()
@@ -83,6 +101,17 @@ class Command(BaseCommand):
         if not pdf.sections_with_items(sheet):
             raise CommandError(f"{department.name}には実施項目を担当する課がありません。")
         return pdf.section_reviews_pdf(sheet)
+
+    def _warn_unprintable(self, fiscal_year, department_name: str | None) -> None:
+        """Before printing: the texts with characters the PDF's fonts cannot draw (→ 〓)."""
+        sheets = sheets_with_content(fiscal_year=fiscal_year)
+        if department_name:
+            sheets = [s for s in sheets if s.department.name == department_name.strip()]
+        for sheet in sheets:
+            for found in sheet_unprintable(sheet):
+                self.stderr.write(
+                    self.style.WARNING(f"注意: {sheet.department.name} {found.message}")
+                )
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self.verbosity >= 2:

@@ -158,3 +158,22 @@ def test_the_downloads_menu_offers_what_the_user_may_have(org, as_persona):
     assert pdf in head and xlsx in head and upload in head
     chief = text(as_persona("chief_a").get(url))
     assert pdf in chief and xlsx in chief and upload not in chief
+
+
+def test_the_sheet_page_names_what_the_pdf_cannot_print(org, as_persona):
+    org.item_a.title = "环境の整備"
+    org.item_a.method = "・絵文字😀で説明する"
+    org.item_a.save()
+
+    content = text(as_persona("head_a").get(goals_url("sheet_detail", org.sheet_a.pk)))
+
+    assert "印刷（PDF）できない文字があります" in content
+    assert f"番号{org.item_a.number}「実施項目」: 「环」(U+73AF)" in content
+    assert f"番号{org.item_a.number}「どのような方法で」: 「😀」(U+1F600)" in content
+    assert "「〓」と印刷されます" in content
+
+
+def test_no_print_warning_when_everything_prints(org, as_persona):
+    content = text(as_persona("head_a").get(goals_url("sheet_detail", org.sheet_a.pk)))
+
+    assert "印刷（PDF）できない文字" not in content

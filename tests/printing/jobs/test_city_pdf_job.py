@@ -13,6 +13,8 @@ from printing.jobs import CITY_PDF_JOBS_KEPT, city_pdf_job_run, city_pdf_job_sta
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+pytestmark = pytest.mark.usefixtures("accepted_sheets")
+
 
 def test_runs_and_keeps_the_file(org):
     job = city_pdf_job_start(fiscal_year=org.fiscal_year, kind="plan", user=org.planner)

@@ -1,11 +1,13 @@
 """python manage.py export_pdf: every print from the command line, Japanese errors."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from printing import pdf
 from tests import factories
-from tests.printing.pdf.pdfcheck import outline_titles, pages_text
+from tests.printing.pdf.pdfcheck import outline_titles, pages_text, squeeze, text
 
 
 def export(tmp_path, *args):
@@ -21,9 +23,19 @@ def test_one_department(org, tmp_path):
 
 
 def test_the_whole_city(org, tmp_path):
-    data = export(tmp_path, "--year", str(org.fiscal_year.year))
+    data = export(tmp_path, "--year", str(org.fiscal_year.year), "--include-unaccepted")
 
     assert outline_titles(data) == ["表紙", "目次", "市民部", "福祉部"]
+
+
+def test_the_whole_city_is_its_accepted_sheets(accepted_sheets, tmp_path):
+    org = accepted_sheets
+    org.sheet_b.status = "submitted"
+    org.sheet_b.save(update_fields=["status"])
+
+    data = export(tmp_path, "--year", str(org.fiscal_year.year))
+
+    assert outline_titles(data) == ["表紙", "目次", "市民部"]
 
 
 def test_section_review_sheets_of_a_department(org, tmp_path):
@@ -89,3 +101,19 @@ def test_a_year_without_sheets(org, tmp_path):
 
     with pytest.raises(CommandError, match="の整理表はまだありません。"):
         call_command("export_pdf", "--year", str(older.year), "-o", str(tmp_path / "x.pdf"))
+
+
+def test_characters_the_fonts_lack_are_reported_before_printing(org, tmp_path):
+    org.item_a.title = "环境の整備"
+    org.item_a.save()
+    errors = io.StringIO()
+
+    call_command(
+        "export_pdf", "--year", str(org.fiscal_year.year), "--include-unaccepted",
+        "-o", str(tmp_path / "city.pdf"),
+        stderr=errors, stdout=io.StringIO(),
+    )  # fmt: skip
+
+    assert f"注意: 市民部 番号{org.item_a.number}「実施項目」: 「环」(U+73AF)" in errors.getvalue()
+    assert "「〓」と印刷されます" in errors.getvalue()
+    assert "〓境の整備" in squeeze(text((tmp_path / "city.pdf").read_bytes()))

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals.models import FiscalYear, GoalItem, SheetStatus
+from goals.models import FiscalYear, GoalItem, GoalSheet, SheetStatus
 from goals.selectors import sheets_with_content
 from printing import pdf
 from tests import factories
@@ -23,6 +23,8 @@ def city(org, merged_sheet):
     org.sheet_a.save(update_fields=["status"])
     org.sheet_b.status = SheetStatus.ACCEPTED
     org.sheet_b.save(update_fields=["status"])
+    merged_sheet.status = SheetStatus.ACCEPTED
+    merged_sheet.save(update_fields=["status"])
     # 福祉部 gets enough items for a second page.
     for position in range(1, 12):
         factories.GoalItemFactory(
@@ -57,7 +59,11 @@ def test_bundle_has_cover_contents_bookmarks_and_running_page_numbers(city):
 
 
 def test_contents_give_each_department_its_first_page(city):
-    _, _, data = pdf.city_pdf(city)
+    merged_sheet = GoalSheet.objects.get(fiscal_year=city, department__name="合同部")
+    merged_sheet.status = SheetStatus.DRAFT
+    merged_sheet.save(update_fields=["status"])
+
+    _, _, data = pdf.city_pdf(city, include_unaccepted=True)
 
     contents = squeeze(pages_text(data)[1])  # name, leader dots, page number
     welfare_pages = sum("福祉部の長い実施項目" in page for page in pages_text(data))
@@ -69,7 +75,7 @@ def test_contents_give_each_department_its_first_page(city):
 
 def test_unchanged_departments_reuse_their_rendering(city, monkeypatch):
     pdf.city_pdf(city)
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1 + 1  # departments, numbers, bundle
     rendered = []
     real = pdf.render_to_cache
     monkeypatch.setattr(pdf.renderer, "render_to_cache", lambda html, path: rendered.append(path))
@@ -95,7 +101,7 @@ def test_departments_render_side_by_side_in_worker_processes(city, settings):
     _, _, data = pdf.city_pdf(city)
 
     assert outline_titles(data) == ["表紙", "目次", "市民部", "福祉部", "合同部"]
-    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1  # departments, page numbers
+    assert len(list(pdf.cache_dir().glob("*.pdf"))) == 3 + 1 + 1  # departments, numbers, bundle
     assert "まとめて進める第一の取組" in squeeze(text(data))
 
 
@@ -150,3 +156,63 @@ def test_reading_the_departments_does_not_grow_with_them(city):
         sheet = factories.GoalSheetFactory(fiscal_year=city, department=department)
         factories.GoalItemFactory(sheet=sheet, position=0)
     assert queries() == three
+
+
+def test_the_bundle_leaves_out_sheets_not_accepted_unless_asked(city, merged_sheet):
+    merged_sheet.status = SheetStatus.SUBMITTED
+    merged_sheet.save(update_fields=["status"])
+
+    _, _, accepted_only = pdf.city_pdf(city)
+    _, _, every = pdf.city_pdf(city, include_unaccepted=True)
+
+    assert outline_titles(accepted_only) == ["表紙", "目次", "市民部", "福祉部"]
+    assert "案（" not in text(accepted_only)
+    assert outline_titles(every) == ["表紙", "目次", "市民部", "福祉部", "合同部"]
+    joint = [page for page in pages_text(every)[2:] if "合同部" in page and "77" in page]
+    assert joint and all("案（提出済み）" in page for page in joint)
+
+
+def test_a_year_without_accepted_sheets_is_an_error(org):
+    with pytest.raises(pdf.PdfRenderError, match="承認済みの整理表はまだありません"):
+        pdf.city_pdf(org.fiscal_year)
+
+
+def test_every_page_of_the_bundle_names_its_department(city):
+    _, _, data = pdf.city_pdf(city)
+
+    body = pages_text(data)[2:]
+    welfare = [page for page in body if "福祉部の長い実施項目" in page]
+    assert len(welfare) >= 2
+    for page in welfare:
+        assert page.lstrip().startswith("福祉部") or "\n福祉部\n" in page, page[:80]
+
+
+def _font_programs(data: bytes) -> dict[str, set[int]]:
+    """Each embedded font by name (without the subset tag) and the streams holding it."""
+    found: dict[str, set[int]] = {}
+    for page in reader(data).pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts") or []:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                name = str(descriptor["/FontName"]).partition("+")[2]
+                found.setdefault(name, set()).add(descriptor.raw_get("/FontFile2").idnum)
+    return found
+
+
+def test_the_bundle_embeds_each_font_once(city):
+    _, _, data = pdf.city_pdf(city)
+
+    programs = _font_programs(data)
+    assert programs
+    assert all(len(streams) == 1 for streams in programs.values()), programs
+    printed = squeeze(text(data))  # the shared subset draws every department's text
+    assert "まとめて進める第一の取組" in printed and "福祉部の長い実施項目11" in printed
+
+
+def test_an_unchanged_bundle_is_not_put_together_again(city, monkeypatch):
+    _, _, first = pdf.city_pdf(city)
+    monkeypatch.setattr(pdf.bundle, "_assemble", lambda *args: pytest.fail("assembled again"))
+
+    _, _, again = pdf.city_pdf(city)
+
+    assert again == first

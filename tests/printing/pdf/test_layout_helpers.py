@@ -42,3 +42,19 @@ def test_paragraphs_hang_lines_that_start_with_a_marker():
         ("(1)三つ目", True),
         ("（２）四つ目", True),
     ]
+
+
+def test_the_number_column_widens_for_three_digits():
+    assert pdf.layout.number_width([1, 25, 99]) == 9
+    assert pdf.layout.number_width([1, 150, 200]) > 9.5
+
+
+def test_section_names_break_between_their_words():
+    assert pdf.layout.name_chunks("市民生活部地域共生推進課") == ["市民生活部", "地域共生推進課"]
+    assert pdf.layout.name_chunks("市民課") == ["市民課"]
+
+
+def test_a_piece_too_wide_for_its_column_wraps_the_others_stay_whole():
+    (line,) = pdf.layout.lines_in([["令和8年", "12月末までに第一段階を終え全面移行"]], 20)
+
+    assert line.pieces == [("令和8年", True), ("12月末までに第一段階を終え全面移行", False)]

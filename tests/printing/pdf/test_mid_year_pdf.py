@@ -29,8 +29,7 @@ def test_mid_year_prints_marks_and_both_halves(demo):
             "（提出済み・部長の確認前）",
             "・令和9年1月の全面委託に向け",
             "旧庁舎用地利活用による",
-            "△",
-            "（作成中）",
+            "（作成中）",  # a draft: its mark and text are left out
             "戸籍への振り仮名追加について",
             "（未記入）",  # no review filed yet
         ],
@@ -68,7 +67,8 @@ def test_an_item_carried_by_several_sections_gets_a_row_each(merged_sheet):
     assert in_order(
         flat, ["第二課◎第二課の上半期第二課の下半期", "協働コミュニティ課×協働の上半期"]
     )
-    assert "（作成中）" not in flat  # confirmed reviews print as they are
+    # Confirmed reviews print as they are (the sheet itself is a draft: 案（作成中） on top).
+    assert "（作成中）" not in flat.replace("案（作成中）", "")
     assert count_token(printed, "共通") == 1
 
 
@@ -95,3 +95,24 @@ def test_a_common_items_review_stays_with_whoever_wrote_it(org):
     flat = squeeze(text(data))
     assert in_order(flat, ["共通の実施項目", "部長が書いた上半期の状況"])
     assert count_token(flat, "共通（市民課）") == 0
+
+
+def test_mid_year_leaves_out_draft_texts_unless_asked(org):
+    factories.ReviewFactory(
+        item=org.item_a,
+        section=org.section_a1,
+        stage=Stage.MID_YEAR,
+        status=ReviewStatus.DRAFT,
+        progress_mark=org.fiscal_year.progress_scale.marks.get(symbol="△"),
+        first_half_status="まだ書きかけの上半期",
+        second_half_plan="まだ書きかけの下半期",
+    )
+
+    _, _, plain = pdf.sheet_pdf(org.sheet_a, "mid_year")
+    _, _, asked = pdf.sheet_pdf(org.sheet_a, "mid_year", include_drafts=True)
+
+    plain_text, asked_text = squeeze(text(plain)), squeeze(text(asked))
+    assert "（作成中）" in plain_text.replace("案（作成中）", "")
+    assert "まだ書きかけ" not in plain_text
+    assert plain_text.count("△") == 1  # in the legend only, not as the draft's mark
+    assert "まだ書きかけの上半期" in asked_text and "まだ書きかけの下半期" in asked_text

@@ -75,6 +75,21 @@ def test_a_department_prints_every_section_with_a_bookmark_each(shimin_2023):
     assert in_order(flat, ["市民部市民課", "市民部市民総務課", "市民部市民協働推進課"])
 
 
+def test_sections_print_in_their_display_order_whatever_order_they_are_given(shimin_2023):
+    given = list(reversed(pdf.sections_with_items(shimin_2023)))
+
+    filename, _, data = pdf.section_reviews_pdf(shimin_2023, given)
+
+    assert filename == "令和5年度_実行計画_市民部.pdf"
+    assert outline_titles(data) == ["市民部市民課", "市民部市民総務課", "市民部市民協働推進課"]
+
+
+def test_one_section_of_several_is_named_after_it(shimin_2023):
+    filename, _, _ = pdf.section_reviews_pdf(shimin_2023, [section(shimin_2023, "市民総務課")])
+
+    assert filename == "令和5年度_実行計画_市民部市民総務課.pdf"
+
+
 def test_a_section_without_items_says_so(shimin_2023):
     keizai = section(shimin_2023, "経済課")
 

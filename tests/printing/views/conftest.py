@@ -22,7 +22,7 @@ def rendered(monkeypatch):
     """Rendering replaced by a stub; the list holds the HTML it was given."""
     documents: list[str] = []
 
-    def render(html: str) -> bytes:
+    def render(html: str, **options) -> bytes:
         documents.append(html)
         return STUB_PDF
 

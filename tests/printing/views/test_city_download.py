@@ -7,6 +7,8 @@ from django.utils.http import content_disposition_header
 
 from goals.models import CityPdfJob
 
+pytestmark = pytest.mark.usefixtures("accepted_sheets")
+
 
 @pytest.fixture
 def done(org):

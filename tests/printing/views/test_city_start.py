@@ -8,6 +8,8 @@ from tests import factories
 
 START = reverse("print:city_start")
 
+pytestmark = pytest.mark.usefixtures("accepted_sheets")
+
 
 def form(org, kind="plan"):
     return {"year": str(org.fiscal_year.year), "kind": kind}

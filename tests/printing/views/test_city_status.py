@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from goals.models import CityPdfJob
 
+pytestmark = pytest.mark.usefixtures("accepted_sheets")
+
 
 @pytest.fixture
 def running(org):

@@ -53,7 +53,7 @@ def test_every_kind_has_its_file_name(org, client_for, rendered, kind):
         "plan": f"{label}_組織目標展開整理表_市民部.pdf",
         "year_end": f"{label}_組織目標展開整理表_達成状況_市民部.pdf",
         "mid_year": f"{label}_組織目標展開整理表_中間確認_市民部.pdf",
-        "section_review": f"{label}_実行計画_市民部.pdf",
+        "section_review": f"{label}_実行計画_市民部市民課.pdf",  # its only section
     }[kind]
     assert_attachment(response, expected)
 
@@ -80,6 +80,17 @@ def test_section_sheets_are_those_the_user_may_read(org, client_for, rendered):
     assert "市民部経済課" not in rendered[-1]
     client_for(org.head_a).get(url(org.sheet_a, "section_review"))
     assert "市民部市民課" in rendered[-1] and "市民部経済課" in rendered[-1]
+
+
+def test_a_section_print_is_named_after_its_section(org, client_for, rendered):
+    factories.GoalItemFactory(sheet=org.sheet_a, position=1, sections=[org.section_a2])
+    label = org.fiscal_year.label
+
+    chief = client_for(org.chief_a).get(url(org.sheet_a, "section_review"))
+    head = client_for(org.head_a).get(url(org.sheet_a, "section_review"))
+
+    assert_attachment(chief, f"{label}_実行計画_市民部市民課.pdf")
+    assert_attachment(head, f"{label}_実行計画_市民部.pdf")
 
 
 def test_no_section_sheet_to_print_is_forbidden(org, client_for, rendered):
@@ -124,7 +135,7 @@ def test_full_request_gets_the_file(org, client_for, rendered):
 
 
 def test_a_failed_rendering_is_a_japanese_error_page(org, client_for, monkeypatch):
-    def broken(html):
+    def broken(html, **options):
         raise pdf.PdfRenderError(pdf.RENDER_FAILED)
 
     monkeypatch.setattr(pdf.renderer, "render_pdf", broken)
