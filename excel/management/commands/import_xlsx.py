@@ -27,8 +27,16 @@ class Command(BaseCommand):
             action="store_true",
             help="登録されていない年度・部・課・分類を作成します（なければ問題として表示）。",
         )
+        parser.add_argument(
+            "--allow-unread",
+            action="store_true",
+            help="読み込まない内容（対応づけていない列・非表示・取り消し線・注記など）があっても"
+            "読み込みます（なければ何も変更せずに終了コード1で終わります）。",
+        )
 
-    def handle(self, *args, file, year, department, replace, create_missing, **options):
+    def handle(
+        self, *args, file, year, department, replace, create_missing, allow_unread, **options
+    ):
         path = Path(file)
         try:
             content = path.read_bytes()
@@ -47,6 +55,7 @@ class Command(BaseCommand):
         )
         for warning in plan.warnings:
             self.stdout.write(f"注意: {warning}")
+        self._print_accounting(imported, verbose=options.get("verbosity", 1) >= 2)
         if not plan.ok:
             hints = []
             if plan.existing is not None and not replace:
@@ -56,6 +65,17 @@ class Command(BaseCommand):
                     "登録されていない年度・部・課・分類は --create-missing で作成できます。"
                 )
             self._fail([str(problem) for problem in plan.problems], hints)
+        if imported.blocking_unread and not allow_unread:
+            self._fail(
+                [
+                    f"読み込まない内容が {len(imported.blocking_unread)}件あります"
+                    "（上の「読み込まない内容」）。"
+                ],
+                [
+                    "ファイルを直すか、読み込まないことを確かめたうえで --allow-unread を"
+                    "付けてください。"
+                ],
+            )
         try:
             with transaction.atomic():
                 fiscal_year = plan.fiscal_year or fiscal_year_create(year=year)
@@ -87,6 +107,20 @@ class Command(BaseCommand):
                 + "）"
             )
         )
+
+    def _print_accounting(self, imported, *, verbose: bool) -> None:
+        """Where every non-empty cell went: a summary, the cells not read, all with -v 2."""
+        counts = imported.accounting
+        self.stdout.write(
+            f"セル {counts['all']}件: 読み込む {counts['read']}件、"
+            f"読み込まない内容 {counts['unread']}件、"
+            f"ページ番号・繰り返しの見出しなど {counts['layout']}件"
+        )
+        shown = imported.cells if verbose else imported.unread_cells
+        if imported.unread_cells and not verbose:
+            self.stdout.write("読み込まない内容:")
+        for use in shown:
+            self.stdout.write(f"  {use}")
 
     def _fail(self, problems: list[str], hints: list[str] = ()):
         for line in [*problems, *hints]:
