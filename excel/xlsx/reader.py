@@ -99,18 +99,33 @@ _NUMBERED_LINE = re.compile(
 def bullets_from_cell(value: str) -> tuple[list[str], bool]:
     """(lines, as_prose) from a cell: `・`, `●`, `〇`, `-` or plain line breaks make bullets.
 
-    A single line without a marker is prose, and so is a list whose every line carries its own
-    numbering (①…, (1)…): both are printed as typed.
+    When the cell's lines carry markers, a line without one is the same bullet wrapped
+    (Alt+Enter inside a sentence), not a new bullet. A single line without a marker is prose,
+    and so is a list whose every line carries its own numbering (①…, (1)…): both are printed as
+    typed.
     """
     raw = [line for line in (value or "").split("\n") if line.strip()]
+    if any(text.has_bullet_marker(line) for line in raw):
+        lines: list[str] = []
+        for line in raw:
+            if text.has_bullet_marker(line) or not lines:
+                lines.append(text.strip_bullet(line))
+            else:
+                lines[-1] = _joined(lines[-1], text.clean_line(line))
+        return [line for line in lines if line], False
     lines = text.split_bullets(value)
     if not lines:
         return [], False
-    if any(text.has_bullet_marker(line) for line in raw):
-        return lines, False
     if len(lines) == 1 or all(_NUMBERED_LINE.match(line) for line in lines):
         return lines, True
     return lines, False
+
+
+def _joined(before: str, after: str) -> str:
+    """A sentence wrapped onto the next line, joined back (a space between Latin words)."""
+    if before and after and before[-1].isascii() and before[-1].isalnum() and after[0].isascii():
+        return f"{before} {after}"
+    return before + after
 
 
 def _open(data: bytes):
