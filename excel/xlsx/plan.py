@@ -29,7 +29,7 @@ from goals.models import Category, FiscalYear, GoalItem, GoalSheet
 from goals.selectors import fiscal_year_default_scales
 from goals.services import ItemData, SheetData
 from reviews.models import Review
-from reviews.services import achievement_level_lookup
+from reviews.services import achievement_level_choices, achievement_level_lookup
 
 # Import: checking against the database --------------------------------------------------------
 
@@ -297,9 +297,9 @@ class _ItemChecker:
         lines = []
         for section_name, phrase in item.status_lines:
             if self.scale is not None and achievement_level_lookup(self.scale, phrase) is None:
-                choices = "、".join(level.label for level in self.scale.levels.all())
                 self.problem(
-                    f"達成状況「{phrase}」は尺度「{self.scale.name}」にありません（{choices}）。",
+                    f"達成状況「{phrase}」は尺度「{self.scale.name}」にありません"
+                    f"（使えるのは {achievement_level_choices(self.scale)}）。",
                     STATUS,
                 )
             if section_name and section_name != "部":
