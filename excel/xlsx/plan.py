@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from core import text
 from core.deadlines import deadline_parse
@@ -28,7 +29,7 @@ from excel.xlsx.reader import ImportedItem, ImportedSheet, Problem, _normal_labe
 from goals.models import Category, FiscalYear, GoalItem, GoalSheet
 from goals.selectors import fiscal_year_default_scales
 from goals.services import ItemData, SheetData
-from reviews.models import Review
+from reviews.models import Review, Stage
 from reviews.services import achievement_level_choices, achievement_level_lookup
 
 # Import: checking against the database --------------------------------------------------------
@@ -60,6 +61,8 @@ class ImportPlan:
     existing: object = None
     existing_items: int = 0
     existing_reviews: int = 0
+    # 中間確認 / 年度末確認 → how many replacing would delete.
+    existing_reviews_by_stage: dict[str, int] = field(default_factory=dict)
     create_fiscal_year: bool = False
     create_department: bool = False
     data: SheetData | None = None
@@ -187,7 +190,17 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
         ).first()
     if plan.existing is not None:
         plan.existing_items = plan.existing.items.count()
-        plan.existing_reviews = Review.objects.filter(item__sheet=plan.existing).count()
+        counts = dict(
+            Review.objects.filter(item__sheet=plan.existing)
+            .order_by()
+            .values_list("stage")
+            .annotate(count=Count("pk"))
+            .values_list("stage", "count")
+        )
+        plan.existing_reviews_by_stage = {
+            label: counts.get(stage, 0) for stage, label in Stage.choices
+        }
+        plan.existing_reviews = sum(counts.values())
         where = f"{label}の{plan.department_name}の整理表"
         if replace is False:
             plan.problems.append(Problem(f"{where}は既にあります。"))

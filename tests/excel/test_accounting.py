@@ -190,6 +190,15 @@ def test_import_xlsx_prints_the_accounting_and_refuses_unread_content(org, tmp_p
     sheet = GoalSheet.objects.get(fiscal_year=org.fiscal_year, department=org.dept_a)
     assert sheet.items.count() == 4
     code, out, _ = run(
-        "import_xlsx", str(path), "--year", year, "--department", "市民部", "-v", "2", "--replace"
+        "import_xlsx",
+        str(path),
+        "--year",
+        year,
+        "--department",
+        "市民部",
+        "-v",
+        "2",
+        "--replace",
+        "--yes",
     )
     assert "  B6「組織目標展開整理表の様式の見直し」→ 2件目の実施項目（番号2）の実施項目" in out

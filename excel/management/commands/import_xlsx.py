@@ -28,6 +28,12 @@ class Command(BaseCommand):
             help="登録されていない年度・部・課・分類を作成します（なければ問題として表示）。",
         )
         parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="--replace で削除するもの（実施項目・中間確認・年度末確認）を確かめたうえで"
+            "置き換えます（なければ削除するものを表示して終了コード1で終わります）。",
+        )
+        parser.add_argument(
             "--allow-unread",
             action="store_true",
             help="読み込まない内容（対応づけていない列・非表示・取り消し線・注記など）があっても"
@@ -35,7 +41,16 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, file, year, department, replace, create_missing, allow_unread, **options
+        self,
+        *args,
+        file,
+        year,
+        department,
+        replace,
+        create_missing,
+        allow_unread,
+        yes=False,
+        **options,
     ):
         path = Path(file)
         try:
@@ -76,6 +91,13 @@ class Command(BaseCommand):
                     "付けてください。"
                 ],
             )
+        if plan.existing is not None:
+            self._print_deletions(plan)
+            if not yes:
+                self._fail(
+                    ["置き換えると上のものを削除します。"],
+                    ["確かめたうえで置き換えるときは --yes を付けてください。"],
+                )
         try:
             with transaction.atomic():
                 fiscal_year = plan.fiscal_year or fiscal_year_create(year=year)
@@ -107,6 +129,21 @@ class Command(BaseCommand):
                 + "）"
             )
         )
+
+    def _print_deletions(self, plan) -> None:
+        existing = plan.existing
+        reviews = "、".join(
+            f"{label} {count}件" for label, count in plan.existing_reviews_by_stage.items()
+        )
+        self.stdout.write(
+            f"置き換え: {plan.fiscal_year_label}の{plan.department_name}の整理表"
+            f"（状態: {existing.get_status_display()}）を置き換えます。"
+        )
+        self.stdout.write(f"  削除するもの: 実施項目 {plan.existing_items}件、{reviews}")
+        if existing.status != "draft":
+            self.stdout.write(
+                f"  「{existing.get_status_display()}」の状態は解除され、「作成中」に戻ります。"
+            )
 
     def _print_accounting(self, imported, *, verbose: bool) -> None:
         """Where every non-empty cell went: a summary, the cells not read, all with -v 2."""
