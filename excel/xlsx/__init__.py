@@ -61,6 +61,11 @@ from excel.xlsx.export import (
     sheet_xlsx,
     workbook_bytes,
 )
+from excel.xlsx.mapping import (
+    FIELD_CHOICES,
+    ColumnHeading,
+    mapping_parse,
+)
 from excel.xlsx.payload import (
     achievements_from_payload,
     plan_payload,
@@ -102,6 +107,7 @@ __all__ = [
     "COLUMN_WIDTHS",
     "CONTENT_TYPE",
     "DEADLINE",
+    "FIELD_CHOICES",
     "FONT",
     "FONT_NAME",
     "FONT_SIZE",
@@ -131,6 +137,7 @@ __all__ = [
     "TITLE_FONT",
     "WRAP_CENTER",
     "WRAP_TOP",
+    "ColumnHeading",
     "ImportPlan",
     "ImportedItem",
     "ImportedSheet",
@@ -145,6 +152,7 @@ __all__ = [
     "header_key",
     "import_plan",
     "items_table_xlsx",
+    "mapping_parse",
     "neutralise",
     "plan_payload",
     "sheet_data_from_payload",

@@ -36,7 +36,7 @@ _INLINE_LABEL = re.compile(r"^(作成年月日|作成日|職名|氏名)\s*[:：]
 def read_header_block(grid: Grid, sheet: ImportedSheet, used: Accounting) -> None:
     cells: dict[tuple[int, int], str] = {}
     for (row, column), raw in grid.values.items():
-        if row < sheet.header_row:
+        if row < (sheet.heading_row or sheet.header_row):
             value = cell_text(raw).strip()
             if value:
                 cells[(row, column)] = value
@@ -75,7 +75,7 @@ def read_header_block(grid: Grid, sheet: ImportedSheet, used: Accounting) -> Non
         if found:
             return found
         below = []
-        for r in range(row + 1, sheet.header_row):
+        for r in range(row + 1, sheet.heading_row or sheet.header_row):
             if (r, column) in labels or (r, column) not in cells:
                 break
             below.append((r, column, cells[(r, column)]))
@@ -88,7 +88,7 @@ def read_header_block(grid: Grid, sheet: ImportedSheet, used: Accounting) -> Non
         if (row, column) not in inline:
             used.read(row, column, cells[(row, column)], f"「{label}」の見出し")
         if kind == "created":
-            values += _dates_below(cells, labels, values, sheet.header_row)
+            values += _dates_below(cells, labels, values, sheet.heading_row or sheet.header_row)
             created_values += values
             for r, c, _ in values:
                 used.read(r, c, cells[(r, c)], "作成日・見直し日")
@@ -175,7 +175,8 @@ def _read_dates(sheet: ImportedSheet, values: list[tuple[int, int, str]]) -> Non
 def block_texts(sheet: ImportedSheet, used: Accounting) -> set[str]:
     """What was read above the table, as a repeated title block would show it again."""
     texts = {_normal_label(label) for label in _HEADER_BLOCK_LABELS}
-    texts |= {_normal_label(use.value) for use in used.uses.values() if use.row < sheet.header_row}
+    top = sheet.heading_row or sheet.header_row
+    texts |= {_normal_label(use.value) for use in used.uses.values() if use.row < top}
     for signer in sheet.signers:
         texts |= {_normal_label(signer.title), _normal_label(signer.name)}
     texts.discard("")

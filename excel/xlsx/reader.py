@@ -30,6 +30,7 @@ from excel.xlsx.cells import (
 )
 from excel.xlsx.grid import Grid, grid_of
 from excel.xlsx.header_block import read_header_block
+from excel.xlsx.mapping import header_key, heading_key, mapping_apply, read_headings
 from excel.xlsx.sheet import (
     ImportedItem,
     ImportedSheet,
@@ -50,6 +51,7 @@ __all__ = [
     "WorkbookError",
     "cell_text",
     "check_upload",
+    "header_key",
 ]
 
 # Import: reading a workbook ---------------------------------------------------------------------
@@ -59,31 +61,6 @@ MAX_ROWS = 5_000
 MAX_COLUMNS = 100
 HEADER_SEARCH_ROWS = 200
 PROSE_PROPERTY = "soshiki-mokuhyo:prose-cells"
-
-
-def header_key(value) -> str | None:
-    """Which column a header cell names, with or without its parenthesised second line."""
-    normal = _normal_label(value)
-    if not normal:
-        return None
-    main = normal.split("(", 1)[0]
-    if main in {"番号", "No", "No.", "NO", "NO.", "項番", "通番"}:
-        return NUMBER
-    if main.startswith("実施項目") or "業務目標又は事務の内容" in normal or main == "業務目標":
-        return TITLE
-    if main.startswith("達成状況"):
-        return STATUS
-    if "分類" in main:
-        return CATEGORY
-    if main.startswith("どの水準") or "達成水準" in normal:
-        return ACHIEVEMENT
-    if main.startswith("どのような方法") or "取組の内容" in normal or main == "方法":
-        return METHOD
-    if main.startswith("いつまで") or main == "期限" or normal == "(期限)":
-        return DEADLINE
-    if "課名" in main or main in {"担当課", "共通/課", "担当"}:
-        return CARRIERS
-    return {"指標": INDICATOR, "現状値": BASELINE, "目標値": TARGET}.get(main)
 
 
 _ITEM_NUMBER = re.compile(r"^\s*(?:No\.?\s*)?(\d{1,5})\s*[.．)）]?\s*$", re.IGNORECASE)
@@ -145,17 +122,23 @@ def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
             break
         columns: dict[str, int] = {}
         for column, value in grid.row_cells(row):
-            key = header_key(value)
+            key = heading_key(value)[0]
             if key and key not in columns and column <= MAX_COLUMNS:
                 columns[key] = column
-        if TITLE in columns and len(columns) >= 4:
+        below = {heading_key(value)[0] for _, value in grid.row_cells(row + 1)} - {""}
+        if TITLE in columns and len(set(columns) | below) >= 4:
             return row, columns
     return None
 
 
-def workbook_read(data: bytes, *, filename: str = "") -> ImportedSheet:
+def workbook_read(
+    data: bytes, *, filename: str = "", mapping: dict[str, str] | None = None
+) -> ImportedSheet:
     """Read a sheet from .xlsx bytes. Raises WorkbookError when the file is unusable as a whole;
-    everything else is collected as problems (which block the import) and warnings."""
+    everything else is collected as problems (which block the import) and warnings.
+
+    `mapping`: column letter → field ("" for none), as chosen in the preview or with
+    `import_xlsx --map`; the other columns keep what their headings say."""
     check_upload(data, filename)
     workbook = _open(data)
     found = grid = ws = None
@@ -181,13 +164,16 @@ def workbook_read(data: bytes, *, filename: str = "") -> ImportedSheet:
             f"シート「{ws.title}」の行または列が多すぎます"
             f"（内容のある行は{MAX_ROWS:,}行・{MAX_COLUMNS}列まで）。"
         )
-    header_row, columns = found
+    heading_row = found[0]
+    header_row, headings = read_headings(grid, _heading_merges(ws, heading_row), heading_row)
     sheet = ImportedSheet(
-        filename=filename,
-        worksheet=ws.title,
-        header_row=header_row,
-        columns={key: get_column_letter(column) for key, column in columns.items()},
+        filename=filename, worksheet=ws.title, header_row=header_row, heading_row=heading_row
     )
+    for message in mapping_apply(headings, mapping or {}):
+        sheet.problem(message)
+    sheet.headings = headings
+    columns = {heading.key: heading.column for heading in headings if heading.key}
+    sheet.columns = {key: get_column_letter(column) for key, column in columns.items()}
     missing = [SHORT_LABELS[key] for key in (NUMBER, CATEGORY, DEADLINE) if key not in columns]
     if missing:
         sheet.warning(f"見出し「{'」「'.join(missing)}」の列がありません（空欄として読みます）。")
@@ -210,6 +196,21 @@ def workbook_read(data: bytes, *, filename: str = "") -> ImportedSheet:
             f"シート「{ws.title}」を読みました。ほかのシート（{'、'.join(others)}）は読みません。"
         )
     return sheet
+
+
+def _heading_merges(ws, heading_row: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Covered cell → its merged range's anchor, for the (up to two) heading rows."""
+    covered = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row < heading_row or merged.min_row > heading_row + 1:
+            continue
+        for row in range(
+            max(merged.min_row, heading_row), min(merged.max_row, heading_row + 1) + 1
+        ):
+            for column in range(merged.min_col, merged.max_col + 1):
+                if (row, column) != (merged.min_row, merged.min_col):
+                    covered[(row, column)] = (merged.min_row, merged.min_col)
+    return covered
 
 
 def _prose_cells(workbook) -> set[str]:
@@ -251,10 +252,11 @@ def _read_items(ws, grid: Grid, sheet, columns, prose_cells, used: Accounting) -
         position = anchor or (row, column)
         return cell_text(values.get(position)), False
 
-    for column, value in grid.row_cells(sheet.header_row):
-        key = next((k for k, c in columns.items() if c == column), None)
-        if key:
-            used.read(sheet.header_row, column, cell_text(value), f"見出し（{SHORT_LABELS[key]}）")
+    for heading_row in range(sheet.heading_row, sheet.header_row + 1):
+        for column, value in grid.row_cells(heading_row):
+            key = next((k for k, c in columns.items() if c == column), None)
+            if key:
+                used.read(heading_row, column, cell_text(value), f"見出し（{SHORT_LABELS[key]}）")
     header_texts = _header_texts(grid, sheet.header_row)
     block_texts = header_block.block_texts(sheet, used)
     previous: ImportedItem | None = None
@@ -323,14 +325,14 @@ def _account_item(item, position, row, columns, anchors, values, used) -> None:
 def _account(grid: Grid, sheet: ImportedSheet, columns: dict[str, int], used) -> list[CellUse]:
     """Every cell not yet accounted for: why it is not read."""
     mapped = set(columns.values())
-    headings = dict(grid.row_cells(sheet.header_row))
+    headings = {heading.column: heading.heading for heading in sheet.headings}
     for (row, column), value in grid.values.items():
         if used.has(row, column):
             continue
         typed = cell_text(value)
-        if row < sheet.header_row:
+        if row < sheet.heading_row:
             reason = acct.ABOVE_TABLE
-        elif row == sheet.header_row:
+        elif row <= sheet.header_row:
             reason = acct.UNMAPPED_HEADING
         elif column not in mapped:
             heading = " ".join(cell_text(headings.get(column)).split())

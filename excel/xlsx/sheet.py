@@ -61,7 +61,9 @@ class ImportedSheet:
     title: str = ""
     title_fiscal_year: int | None = None
     title_department: str = ""
-    header_row: int = 0
+    header_row: int = 0  # the (last) heading row: items start below it
+    heading_row: int = 0  # the first heading row (the one above, for a heading over two rows)
+    headings: list = field(default_factory=list)  # ColumnHeading, left to right
     columns: dict[str, str] = field(default_factory=dict)  # key → column letter
     created_on: datetime.date | None = None
     revisions: list[datetime.date] = field(default_factory=list)

@@ -28,6 +28,18 @@ class Command(BaseCommand):
             help="登録されていない年度・部・課・分類を作成します（なければ問題として表示）。",
         )
         parser.add_argument(
+            "--map",
+            dest="column_map",
+            default="",
+            help="列の読み込み先を指定します（例: 'B=title,C=category,H=-'。"
+            "実施項目・分類などの見出し名も使えます。- は読み込まない）。",
+        )
+        parser.add_argument(
+            "--map-file",
+            default="",
+            help='列の読み込み先を書いたファイル（1行に B=title、または JSON {"B": "title"}）。',
+        )
+        parser.add_argument(
             "--yes",
             action="store_true",
             help="--replace で削除するもの（実施項目・中間確認・年度末確認）を確かめたうえで"
@@ -57,8 +69,9 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path} を読めません: {error.strerror}") from error
+        mapping = self._mapping(options.get("column_map", ""), options.get("map_file", ""))
         try:
-            imported = xlsx.workbook_read(content, filename=path.name)
+            imported = xlsx.workbook_read(content, filename=path.name, mapping=mapping)
         except xlsx.WorkbookError as error:
             self._fail([str(error)])
         plan = xlsx.import_plan(
@@ -70,6 +83,7 @@ class Command(BaseCommand):
         )
         for warning in plan.warnings:
             self.stdout.write(f"注意: {warning}")
+        self._print_columns(imported)
         self._print_accounting(imported, verbose=options.get("verbosity", 1) >= 2)
         if not plan.ok:
             hints = []
@@ -129,6 +143,29 @@ class Command(BaseCommand):
                 + "）"
             )
         )
+
+    def _mapping(self, typed: str, map_file: str) -> dict[str, str]:
+        mapping = {}
+        try:
+            if map_file:
+                try:
+                    mapping |= xlsx.mapping_parse(Path(map_file).read_text(encoding="utf-8"))
+                except OSError as error:
+                    raise CommandError(f"{map_file} を読めません: {error.strerror}") from error
+            if typed:
+                mapping |= xlsx.mapping_parse(typed)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        return mapping
+
+    def _print_columns(self, imported) -> None:
+        """Each column: its heading as typed and the field it goes to."""
+        self.stdout.write(f"シート「{imported.worksheet}」の列:")
+        for heading in imported.headings:
+            how = f"（{heading.how_label}）" if heading.how_label else ""
+            note = f"（{heading.note}）" if heading.note else ""
+            typed = heading.heading or "（見出しなし）"
+            self.stdout.write(f"  {heading.letter}列「{typed}」→ {heading.field_label}{how}{note}")
 
     def _print_deletions(self, plan) -> None:
         existing = plan.existing
