@@ -27,6 +27,7 @@ from departments.permissions import (
 from excel import xlsx
 from excel.forms import ImportUploadForm
 from excel.services import sheet_import_with_vocabulary
+from excel.uploads import UploadGone, upload_keep, upload_open
 from goals.models import FiscalYear, GoalSheet
 from goals.selectors import sheet_with_content
 from goals.services import SheetImportError
@@ -105,6 +106,8 @@ def import_preview(request):
         )
         form = ImportUploadForm(user=request.user)
         return _render(request, {"form": form, "form_errors": [message]}, status=413)
+    if request.POST.get("upload_token"):
+        return _preview_again(request)
     _requested_target(request)
     form = ImportUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
@@ -113,11 +116,53 @@ def import_preview(request):
     department = form.cleaned_data["department"]
     check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
     upload = form.cleaned_data["file"]
+    data = upload.read()
     try:
-        imported = xlsx.workbook_read(upload.read(), filename=upload.name)
+        imported = xlsx.workbook_read(data, filename=upload.name)
     except xlsx.WorkbookError as error:
         form.add_error("file", str(error))
         return _render(request, {"form": form}, status=422)
+    token = upload_keep(
+        data=data,
+        filename=upload.name,
+        user=request.user,
+        fiscal_year=fiscal_year,
+        department=department,
+    )
+    return _show_plan(request, imported, fiscal_year, department, token)
+
+
+def _posted_mapping(request) -> dict[str, str]:
+    """The column mapping chosen on the page: map_<letter> = field ("" for none)."""
+    keys = {key for key, _ in xlsx.FIELD_CHOICES}
+    return {
+        name[4:]: value
+        for name, value in request.POST.items()
+        if name.startswith("map_") and name[4:].isalpha() and name[4:].isupper() and value in keys
+    }
+
+
+def _preview_again(request):
+    """The same file read again with the columns mapped as chosen on the page."""
+    try:
+        kept = upload_open(request.POST["upload_token"], user=request.user)
+    except UploadGone as error:
+        form = ImportUploadForm(user=request.user)
+        return _render(request, {"form": form, "form_errors": [str(error)]}, status=400)
+    fiscal_year = get_object_or_404(FiscalYear, pk=kept.fiscal_year)
+    department = get_object_or_404(Department, pk=kept.department)
+    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
+    try:
+        imported = xlsx.workbook_read(
+            kept.data, filename=kept.filename, mapping=_posted_mapping(request)
+        )
+    except xlsx.WorkbookError as error:
+        form = ImportUploadForm(user=request.user)
+        return _render(request, {"form": form, "form_errors": [str(error)]}, status=422)
+    return _show_plan(request, imported, fiscal_year, department, request.POST["upload_token"])
+
+
+def _show_plan(request, imported, fiscal_year, department, token: str):
     plan = xlsx.import_plan(
         imported,
         fiscal_year=fiscal_year.year,
@@ -131,6 +176,8 @@ def import_preview(request):
         ),
         "plan": plan,
         "show_form": not plan.ok,
+        "upload_token": token,
+        "field_choices": xlsx.FIELD_CHOICES,
     }
     if plan.ok:
         payload = xlsx.plan_payload(plan) | {"user": request.user.pk}
