@@ -118,7 +118,9 @@ def import_preview(request):
     upload = form.cleaned_data["file"]
     data = upload.read()
     try:
-        imported = xlsx.workbook_read(data, filename=upload.name)
+        imported = xlsx.workbook_read(
+            data, filename=upload.name, department=department.name, fiscal_year=fiscal_year.year
+        )
     except xlsx.WorkbookError as error:
         form.add_error("file", str(error))
         return _render(request, {"form": form}, status=422)
@@ -153,8 +155,16 @@ def _preview_again(request):
     department = get_object_or_404(Department, pk=kept.department)
     check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
     try:
+        worksheet = request.POST.get("worksheet") or None
+        same = worksheet is None or worksheet == request.POST.get("mapped_worksheet")
         imported = xlsx.workbook_read(
-            kept.data, filename=kept.filename, mapping=_posted_mapping(request)
+            kept.data,
+            filename=kept.filename,
+            # Another worksheet has other columns: the mapping chosen for this one is not kept.
+            mapping=_posted_mapping(request) if same else None,
+            worksheet=worksheet,
+            department=department.name,
+            fiscal_year=fiscal_year.year,
         )
     except xlsx.WorkbookError as error:
         form = ImportUploadForm(user=request.user)
@@ -202,6 +212,12 @@ def import_confirm(request):
         return _render(request, {"form": form, "form_errors": [message]}, status=400)
     if payload.get("user") != request.user.pk:
         raise PermissionDenied("ほかの人が確認した内容は読み込めません。")
+    if payload.get("mismatches") and request.POST.get("accept_mismatch") != "1":
+        message = (
+            "ファイルの部または年度が読み込み先と違います。確かめたうえで"
+            "「違うことを確かめました」にチェックを付けて読み込んでください。"
+        )
+        return _render(request, {"form": form, "form_errors": [message]}, status=400)
     fiscal_year = get_object_or_404(FiscalYear, pk=payload["fiscal_year"])
     department = get_object_or_404(Department, pk=payload["department"])
     check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)

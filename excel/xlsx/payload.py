@@ -29,6 +29,7 @@ def plan_payload(plan: ImportPlan) -> dict:
         ],
         "new_categories": plan.new_categories,
         "new_sections": plan.new_sections,
+        "mismatches": plan.mismatches,
     }
 
 

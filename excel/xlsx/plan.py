@@ -72,6 +72,8 @@ class ImportPlan:
     rows: list[PlanRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Another department or year named by the file: confirming needs an explicit tick.
+    mismatches: list[str] = field(default_factory=list)
     # Categories or sections the file names that are not registered (and not to be created).
     unknown_names: bool = False
 
@@ -174,9 +176,8 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
         plan.problems.append(Problem(f"{label}は登録されていません。"))
 
     wanted = _comparable(plan.department_name)
-    plan.department = next(
-        (d for d in Department.objects.all() if _comparable(d.name) == wanted), None
-    )
+    departments = list(Department.objects.all())
+    plan.department = next((d for d in departments if _comparable(d.name) == wanted), None)
     if plan.department is not None:
         plan.department_name = plan.department.name
     elif create_missing:
@@ -212,24 +213,40 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
                 )
             )
 
-    imported = plan.imported
-    if imported.title_fiscal_year and imported.title_fiscal_year != year:
-        plan.warnings.append(
-            Problem(
-                f"ファイルの表題は{fiscal_year_label(imported.title_fiscal_year)}です"
-                f"（{label}として読み込みます）。"
-            )
-        )
-    if imported.title_department and _comparable(imported.title_department) != _comparable(
-        plan.department_name
-    ):
-        plan.warnings.append(
-            Problem(
-                f"ファイルの表題は「{imported.title_department}」です"
-                f"（{plan.department_name}として読み込みます）。"
-            )
-        )
+    _mismatches(plan, departments)
     return scale
+
+
+def _mismatches(plan: ImportPlan, departments) -> None:
+    """Another year or department named by the file (title, worksheet name, 職名 such as
+    市民部長): flagged at the top of the preview, to be ticked before confirming."""
+    imported = plan.imported
+    label = fiscal_year_label(plan.fiscal_year_number)
+    if imported.title_fiscal_year and imported.title_fiscal_year != plan.fiscal_year_number:
+        plan.mismatches.append(
+            f"ファイルの表題は{fiscal_year_label(imported.title_fiscal_year)}です"
+            f"（読み込み先は{label}）。"
+        )
+    target = _comparable(plan.department_name)
+    named = []
+    if imported.title_department and _comparable(imported.title_department) != target:
+        named.append((imported.title_department, "表題"))
+    places = [("シート名", imported.worksheet)]
+    places += [("職名", signer.title) for signer in imported.signers]
+    for department in departments:
+        name = _comparable(department.name)
+        if name == target or any(name == _comparable(n) for n, _ in named):
+            continue
+        # A longer registered name that contains this one (子ども家庭部 / 家庭部) is not it.
+        for where, value in places:
+            value = _comparable(value)
+            if name in value and target not in value:
+                named.append((department.name, where))
+                break
+    for name, where in named:
+        plan.mismatches.append(
+            f"ファイルの{where}は「{name}」です（読み込み先は{plan.department_name}）。"
+        )
 
 
 class _ItemChecker:

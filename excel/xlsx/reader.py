@@ -40,6 +40,7 @@ from excel.xlsx.sheet import (
 )
 from excel.xlsx.sheet import normal_label as _normal_label
 from excel.xlsx.upload import MAX_UNCOMPRESSED_BYTES, OLE_SIGNATURE, check_upload
+from excel.xlsx.worksheets import worksheet_default, worksheet_describe
 from goals.services import ItemData
 
 __all__ = [
@@ -132,27 +133,43 @@ def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
 
 
 def workbook_read(
-    data: bytes, *, filename: str = "", mapping: dict[str, str] | None = None
+    data: bytes,
+    *,
+    filename: str = "",
+    mapping: dict[str, str] | None = None,
+    worksheet: str | None = None,
+    department: str = "",
+    fiscal_year: int | None = None,
 ) -> ImportedSheet:
     """Read a sheet from .xlsx bytes. Raises WorkbookError when the file is unusable as a whole;
     everything else is collected as problems (which block the import) and warnings.
 
     `mapping`: column letter → field ("" for none), as chosen in the preview or with
-    `import_xlsx --map`; the other columns keep what their headings say."""
+    `import_xlsx --map`; the other columns keep what their headings say. `worksheet`: the one
+    to read; without it, the one naming `department` and `fiscal_year` (the target), never an
+    example sheet, else the first that looks like a sheet."""
     check_upload(data, filename)
     workbook = _open(data)
-    found = grid = ws = None
-    grids = {}
+    grids, candidates = {}, {}
     for candidate in workbook.worksheets:
         grids[candidate.title] = grid_of(candidate)
         if candidate.sheet_state != "visible":
             continue
-        found = _find_header(grids[candidate.title])
-        if found:
-            ws, grid = candidate, grids[candidate.title]
-            break
+        if found := _find_header(grids[candidate.title]):
+            candidates[candidate.title] = (candidate, found)
     if not any(g.values or g.excluded for g in grids.values()):
         raise WorkbookError("ファイルが空です。整理表を書いたシートがありません。")
+    choices = [
+        worksheet_describe(name, grids[name], found[0], department=department, year=fiscal_year)
+        for name, (_, found) in candidates.items()
+    ]
+    if worksheet and worksheet not in candidates:
+        raise WorkbookError(f"シート「{worksheet}」には整理表の見出しがありません。")
+    found = ws = grid = None
+    if choices:
+        chosen = worksheet or worksheet_default(choices).name
+        ws, found = candidates[chosen]
+        grid = grids[chosen]
     if found is None:
         raise WorkbookError(
             "整理表の見出しが見つかりません。「番号」「実施項目」「どの水準まで」"
@@ -169,6 +186,7 @@ def workbook_read(
     sheet = ImportedSheet(
         filename=filename, worksheet=ws.title, header_row=header_row, heading_row=heading_row
     )
+    sheet.worksheets = choices
     for message in mapping_apply(headings, mapping or {}):
         sheet.problem(message)
     sheet.headings = headings
@@ -184,13 +202,7 @@ def workbook_read(
     read_header_block(grid, sheet, used)
     _read_items(ws, grid, sheet, columns, prose_cells, used)
     sheet.cells = _account(grid, sheet, columns, used)
-    others = [
-        other.title
-        for other in workbook.worksheets
-        if other is not ws
-        and other.sheet_state == "visible"
-        and _find_header(grids.get(other.title) or grid_of(other))
-    ]
+    others = [name for name in candidates if name != ws.title]
     if others:
         sheet.warning(
             f"シート「{ws.title}」を読みました。ほかのシート（{'、'.join(others)}）は読みません。"

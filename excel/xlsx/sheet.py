@@ -64,6 +64,7 @@ class ImportedSheet:
     header_row: int = 0  # the (last) heading row: items start below it
     heading_row: int = 0  # the first heading row (the one above, for a heading over two rows)
     headings: list = field(default_factory=list)  # ColumnHeading, left to right
+    worksheets: list = field(default_factory=list)  # WorksheetChoice: those that look like sheets
     columns: dict[str, str] = field(default_factory=dict)  # key → column letter
     created_on: datetime.date | None = None
     revisions: list[datetime.date] = field(default_factory=list)

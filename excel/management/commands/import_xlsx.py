@@ -40,6 +40,11 @@ class Command(BaseCommand):
             help='列の読み込み先を書いたファイル（1行に B=title、または JSON {"B": "title"}）。',
         )
         parser.add_argument(
+            "--worksheet",
+            default=None,
+            help="読み込むシートの名前（なければ部名・年度が合うシート）。",
+        )
+        parser.add_argument(
             "--yes",
             action="store_true",
             help="--replace で削除するもの（実施項目・中間確認・年度末確認）を確かめたうえで"
@@ -71,7 +76,14 @@ class Command(BaseCommand):
             raise CommandError(f"{path} を読めません: {error.strerror}") from error
         mapping = self._mapping(options.get("column_map", ""), options.get("map_file", ""))
         try:
-            imported = xlsx.workbook_read(content, filename=path.name, mapping=mapping)
+            imported = xlsx.workbook_read(
+                content,
+                filename=path.name,
+                mapping=mapping,
+                worksheet=options.get("worksheet"),
+                department=department,
+                fiscal_year=year,
+            )
         except xlsx.WorkbookError as error:
             self._fail([str(error)])
         plan = xlsx.import_plan(
@@ -81,6 +93,8 @@ class Command(BaseCommand):
             create_missing=create_missing,
             replace=replace,
         )
+        for message in plan.mismatches:
+            self.stdout.write(f"注意: {message}")
         for warning in plan.warnings:
             self.stdout.write(f"注意: {warning}")
         self._print_columns(imported)
@@ -160,6 +174,15 @@ class Command(BaseCommand):
 
     def _print_columns(self, imported) -> None:
         """Each column: its heading as typed and the field it goes to."""
+        if len(imported.worksheets) > 1:
+            names = "、".join(
+                choice.name + (f"（{choice.notes}）" if choice.notes else "")
+                for choice in imported.worksheets
+            )
+            self.stdout.write(
+                f"整理表に見えるシート: {names}。「{imported.worksheet}」を読みます"
+                "（ほかのシートは --worksheet で指定）。"
+            )
         self.stdout.write(f"シート「{imported.worksheet}」の列:")
         for heading in imported.headings:
             how = f"（{heading.how_label}）" if heading.how_label else ""
