@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -292,6 +293,16 @@ class _ItemChecker:
         key = _comparable(data.category)
         if key in self.categories:
             data.category = self.categories[key]
+        elif _looks_like_a_list(data.category):
+            parts = _parts(data.category)
+            known = [self.categories[p] for p in map(_comparable, parts) if p in self.categories]
+            hint = f"（登録されている分類: {'、'.join(known)}）" if known else ""
+            self.problem(
+                f"分類「{data.category}」は1つの名前に見えません（「・」や空白で区切られています）。"
+                f"登録されている分類を1つ書いてください{hint}。",
+                CATEGORY,
+            )
+            self.plan.unknown_names = True
         elif self.create_missing:
             data.category = self.new_categories.setdefault(key, data.category)
             self.row.category_is_new = True
@@ -310,6 +321,23 @@ class _ItemChecker:
                         CARRIERS,
                     )
                 canonical = section.name
+            elif _looks_like_a_list(name) and all(
+                _comparable(part) in self.sections for part in _parts(name)
+            ):
+                # 市民課・経済課 in one line: the registered sections it lists.
+                for part in _parts(name):
+                    canonical = self.sections[_comparable(part)].name
+                    if canonical not in resolved:
+                        resolved.append(canonical)
+                continue
+            elif _looks_like_a_list(name):
+                self.problem(
+                    f"課「{name}」は1つの名前に見えません（「・」や空白で区切られています）。"
+                    "課ごとに改行か「、」で区切って、登録されている名前を書いてください。",
+                    CARRIERS,
+                )
+                self.plan.unknown_names = True
+                continue
             elif self.create_missing:
                 canonical = self.new_sections.setdefault(_comparable(name), name)
                 self.row.new_sections.append(canonical)
@@ -381,6 +409,18 @@ class _ItemChecker:
             deadline_parse(data.deadline, fiscal_year=self.plan.fiscal_year_number)
         except ValueError as error:
             self.problem(str(error), DEADLINE)
+
+
+_LIST_SEPARATORS = re.compile(r"[・･\s\u3000]+")
+
+
+def _parts(name: str) -> list[str]:
+    return [part for part in _LIST_SEPARATORS.split(name.strip()) if part]
+
+
+def _looks_like_a_list(name: str) -> bool:
+    """Names joined by ・ or spaces (市民課・経済課) rather than one name."""
+    return len(_parts(name)) > 1
 
 
 def _resolve_sections(names: list[str], known: dict) -> list[tuple[str, object]]:

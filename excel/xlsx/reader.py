@@ -64,6 +64,8 @@ HEADER_SEARCH_ROWS = 200
 PROSE_PROPERTY = "soshiki-mokuhyo:prose-cells"
 
 
+_DITTO = {"〃", "″", "同上", "同左", "々"}
+_COMMON = {"共通", "(共通)", "[共通]", "部共通", "全課共通"}
 _ITEM_NUMBER = re.compile(r"^\s*(?:No\.?\s*)?(\d{1,5})\s*[.．)）]?\s*$", re.IGNORECASE)
 # A list whose lines carry their own numbering (①, (1), 1., ア.) is printed as typed.
 _NUMBERED_LINE = re.compile(
@@ -429,13 +431,20 @@ def _read_item(sheet, row, read, previous, prose_cells) -> ImportedItem | None:
         sheet, prose_cells, row, METHOD, method_covered, method
     )
     data.category = text.clean_line(" ".join(read(row, CATEGORY)[0].split()))
+    if _normal_label(data.category) in _DITTO and previous is not None:
+        data.category = previous.data.category  # 〃 / 同上: the value above
     data.deadline = text.clean_line(" ".join(read(row, DEADLINE)[0].split()))
     for key in (INDICATOR, BASELINE, TARGET):
         setattr(data, key, text.normalize_multiline(read(row, key)[0]))
 
     carriers = text.split_names(read(row, CARRIERS)[0])
-    data.common = any(_normal_label(name) == "共通" for name in carriers)
-    data.sections = [name for name in carriers if _normal_label(name) != "共通"]
+    if len(carriers) > 1 and all(len(name) == 1 for name in carriers):
+        carriers = ["".join(carriers)]  # a name typed vertically, one character a line
+    if len(carriers) == 1 and _normal_label(carriers[0]) in _DITTO and previous is not None:
+        data.common, data.sections = previous.data.common, list(previous.data.sections)
+    else:
+        data.common = any(_normal_label(name) in _COMMON for name in carriers)
+        data.sections = [name for name in carriers if _normal_label(name) not in _COMMON]
     if not carriers:
         sheet.warning("共通/課名が空欄です（担当なしで読み込みます）。", row=row, key=CARRIERS)
 
