@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
+import zipfile
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 
 from core import text
 from excel.xlsx import accounting as acct
@@ -108,11 +111,49 @@ def _joined(before: str, after: str) -> str:
     return before + after
 
 
+# openpyxl redraws the borders of every merged range as it loads a workbook (MergedCellRange
+# .format), which is most of the time spent loading a sheet with hundreds of merged cells; the
+# import never looks at borders. The wrapper skips that step only in a thread that is loading a
+# workbook for the import; everywhere else (the export merging cells) it does what it did.
+_loading = threading.local()
+_format_borders = MergedCellRange.format
+
+
+def _format_unless_importing(self):
+    if not getattr(_loading, "active", False):
+        _format_borders(self)
+
+
+MergedCellRange.format = _format_unless_importing
+
+
 def _open(data: bytes):
+    _loading.active = True
+    try:
+        return _load(data)
+    finally:
+        _loading.active = False
+
+
+def _has_struck_runs(data: bytes) -> bool:
+    """Whether a string or an inline string of the workbook has a run with strike set."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return any(
+            b"strike" in archive.read(name)
+            for name in archive.namelist()
+            if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/sheet")
+        )
+    except (zipfile.BadZipFile, OSError, RuntimeError, KeyError):
+        return True
+
+
+def _load(data: bytes):
     try:
         # Cached values, not formulas: a 番号 typed as =A5+1 reads as the number Excel shows.
-        # Rich text kept: runs struck through (見え消し) are told apart from the rest.
-        return load_workbook(io.BytesIO(data), data_only=True, rich_text=True)
+        # Rich text kept when some run is struck through (見え消し), to tell it from the rest;
+        # reading every string as rich text costs, so only then.
+        return load_workbook(io.BytesIO(data), data_only=True, rich_text=_has_struck_runs(data))
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError(
             "ファイルが壊れているか、Excel ブック（.xlsx）として読めません。"
