@@ -26,7 +26,8 @@ from departments.permissions import (
 )
 from excel import xlsx
 from excel.forms import ImportUploadForm
-from excel.services import sheet_import_with_vocabulary
+from excel.selectors import column_mapping_for
+from excel.services import column_mapping_remember, sheet_import_with_vocabulary
 from excel.uploads import UploadGone, upload_keep, upload_open
 from goals.models import FiscalYear, GoalSheet
 from goals.selectors import sheet_with_content
@@ -119,7 +120,11 @@ def import_preview(request):
     data = upload.read()
     try:
         imported = xlsx.workbook_read(
-            data, filename=upload.name, department=department.name, fiscal_year=fiscal_year.year
+            data,
+            filename=upload.name,
+            department=department.name,
+            fiscal_year=fiscal_year.year,
+            remembered=column_mapping_for(department=department),
         )
     except xlsx.WorkbookError as error:
         form.add_error("file", str(error))
@@ -165,6 +170,7 @@ def _preview_again(request):
             worksheet=worksheet,
             department=department.name,
             fiscal_year=fiscal_year.year,
+            remembered=column_mapping_for(department=department),
         )
     except xlsx.WorkbookError as error:
         form = ImportUploadForm(user=request.user)
@@ -245,6 +251,9 @@ def import_confirm(request):
             user=request.user, initial={"fiscal_year": fiscal_year, "department": department}
         )
         return _render(request, {"form": form, "write_problems": error.problems}, status=409)
+    column_mapping_remember(
+        department=department, chosen=payload.get("chosen_headings") or {}, user=request.user
+    )
     messages.success(
         request,
         f"{fiscal_year.label} {department.name}の整理表を読み込みました"

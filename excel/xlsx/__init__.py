@@ -64,6 +64,7 @@ from excel.xlsx.export import (
 from excel.xlsx.mapping import (
     FIELD_CHOICES,
     ColumnHeading,
+    chosen_headings,
     mapping_parse,
 )
 from excel.xlsx.payload import (
@@ -149,6 +150,7 @@ __all__ = [
     "bullets_from_cell",
     "cell_text",
     "check_upload",
+    "chosen_headings",
     "header_key",
     "import_plan",
     "items_table_xlsx",

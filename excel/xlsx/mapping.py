@@ -33,7 +33,13 @@ from excel.xlsx.cells import (
 from excel.xlsx.sheet import normal_label
 
 RECOGNISED, PROPOSED, CHOSEN = "recognised", "proposed", "chosen"
-HOW_LABELS = {RECOGNISED: "見出しから", PROPOSED: "提案（確かめてください）", CHOSEN: "指定"}
+REMEMBERED = "remembered"
+HOW_LABELS = {
+    RECOGNISED: "見出しから",
+    PROPOSED: "提案（確かめてください）",
+    CHOSEN: "指定",
+    REMEMBERED: "この部の前回の指定",
+}
 UNMAPPED_LABEL = "読み込まない"
 # The fields a column can go to, in the order of the official sheet.
 FIELD_KEYS = [
@@ -181,6 +187,25 @@ def _first_of_each(headings: list[ColumnHeading]) -> None:
             seen[heading.key] = heading
 
 
+def remembered_apply(headings: list[ColumnHeading], remembered: dict[str, str]) -> None:
+    """A department's earlier choices, by heading text: 課題 → 指標 last time, again now."""
+    for heading in headings:
+        key = remembered.get(normal_label(heading.heading))
+        if key is not None and key in {"", *FIELD_KEYS} and key != heading.key:
+            heading.key, heading.how, heading.note = key, REMEMBERED, ""
+    _first_of_each(headings)
+
+
+def chosen_headings(headings: list[ColumnHeading]) -> dict[str, str]:
+    """The choices to remember: heading text (as compared) → field, for headings chosen by
+    the user (or remembered from before) rather than read from the heading."""
+    return {
+        normal_label(heading.heading): heading.key
+        for heading in headings
+        if heading.heading and heading.how in {CHOSEN, REMEMBERED}
+    }
+
+
 def mapping_apply(headings: list[ColumnHeading], mapping: dict[str, str]) -> list[str]:
     """Apply a chosen mapping (column letter → field, "" for none); returns the problems."""
     by_letter = {heading.letter: heading for heading in headings}
@@ -191,7 +216,7 @@ def mapping_apply(headings: list[ColumnHeading], mapping: dict[str, str]) -> lis
             headings.append(heading)
             by_letter[letter] = heading
         if heading.key != key:
-            heading.key, heading.how = key, CHOSEN if key else ""
+            heading.key, heading.how = key, CHOSEN
         heading.note = ""
     headings.sort(key=lambda heading: heading.column)
     problems = []

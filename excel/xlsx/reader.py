@@ -33,7 +33,13 @@ from excel.xlsx.cells import (
 )
 from excel.xlsx.grid import Grid, grid_of
 from excel.xlsx.header_block import read_header_block
-from excel.xlsx.mapping import header_key, heading_key, mapping_apply, read_headings
+from excel.xlsx.mapping import (
+    header_key,
+    heading_key,
+    mapping_apply,
+    read_headings,
+    remembered_apply,
+)
 from excel.xlsx.sheet import (
     ImportedItem,
     ImportedSheet,
@@ -183,6 +189,7 @@ def workbook_read(
     worksheet: str | None = None,
     department: str = "",
     fiscal_year: int | None = None,
+    remembered: dict[str, str] | None = None,
 ) -> ImportedSheet:
     """Read a sheet from .xlsx bytes. Raises WorkbookError when the file is unusable as a whole;
     everything else is collected as problems (which block the import) and warnings.
@@ -230,6 +237,7 @@ def workbook_read(
         filename=filename, worksheet=ws.title, header_row=header_row, heading_row=heading_row
     )
     sheet.worksheets = choices
+    remembered_apply(headings, remembered or {})
     for message in mapping_apply(headings, mapping or {}):
         sheet.problem(message)
     sheet.headings = headings

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from excel import xlsx
+from excel.models import ColumnMapping
 from excel.xlsx.mapping import CHOSEN, PROPOSED, RECOGNISED
 from goals.models import GoalSheet
 from tests import factories
@@ -107,7 +108,7 @@ def test_a_chosen_mapping_is_what_is_stored(org):
     mapping = xlsx.mapping_parse("H=indicator, E=-")
     sheet = read(content, mapping=mapping)
     by_letter = {h.letter: (h.key, h.how) for h in sheet.headings}
-    assert by_letter["H"] == ("indicator", CHOSEN) and by_letter["E"] == ("", "")
+    assert by_letter["H"] == ("indicator", CHOSEN) and by_letter["E"] == ("", CHOSEN)
     assert {use.address: use.reason for use in sheet.unread_cells}["E5"] == (
         "読み込まない列（見出し「方策」）"
     )
@@ -186,3 +187,24 @@ def test_import_xlsx_prints_the_columns_and_takes_map_or_a_map_file(org, tmp_pat
     assert "  H列「課題」→ 指標（指定）" in out.splitlines()
     item = GoalSheet.objects.get(fiscal_year=org.fiscal_year, department=org.dept_a).items.get()
     assert item.indicator == "人手が足りない"
+
+
+@pytest.mark.django_db
+def test_the_mapping_is_remembered_per_department_for_the_next_import(org, tmp_path):
+    factories.CategoryFactory(name="その他")
+    GoalSheet.objects.filter(pk=org.sheet_a.pk).delete()
+    path = tmp_path / "sheet.xlsx"
+    path.write_bytes(other_words_workbook())
+    args = ["import_xlsx", str(path), "--year", str(org.fiscal_year.year), "--department", "市民部"]
+    code, _, err = run(*args, "--map", "H=indicator,I=-")
+    assert code == 0, err
+    # What was chosen differently from the headings (I was not read anyway).
+    assert ColumnMapping.objects.get(department=org.dept_a).headings == {"課題": "indicator"}
+    code, out, err = run(*args, "--replace", "--yes")
+    assert code == 0, err
+    assert "  H列「課題」→ 指標（この部の前回の指定）" in out.splitlines()
+    item = GoalSheet.objects.get(fiscal_year=org.fiscal_year, department=org.dept_a).items.get()
+    assert item.indicator == "人手が足りない"
+    # Another department has its own (none yet).
+    other = read(other_words_workbook(), remembered={})
+    assert {h.letter: h.key for h in other.headings}["H"] == ""

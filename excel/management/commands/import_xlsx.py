@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.wareki import fiscal_year_label
+from departments.models import Department
 from excel import xlsx
-from excel.services import sheet_import_with_vocabulary
+from excel.selectors import column_mapping_for
+from excel.services import column_mapping_remember, sheet_import_with_vocabulary
 from goals.services import SheetImportError, department_create, fiscal_year_create
 
 
@@ -83,6 +85,7 @@ class Command(BaseCommand):
                 worksheet=options.get("worksheet"),
                 department=department,
                 fiscal_year=year,
+                remembered=self._remembered(department),
             )
         except xlsx.WorkbookError as error:
             self._fail([str(error)])
@@ -139,6 +142,9 @@ class Command(BaseCommand):
                     new_sections=plan.new_sections,
                     replace=replace,
                 )
+                column_mapping_remember(
+                    department=target, chosen=xlsx.chosen_headings(imported.headings)
+                )
         except SheetImportError as error:
             self._fail(error.problems)
         created = [
@@ -157,6 +163,10 @@ class Command(BaseCommand):
                 + "）"
             )
         )
+
+    def _remembered(self, name: str) -> dict[str, str]:
+        department = Department.objects.filter(name=name).first()
+        return column_mapping_for(department=department)
 
     def _mapping(self, typed: str, map_file: str) -> dict[str, str]:
         mapping = {}

@@ -63,6 +63,13 @@ def test_a_changed_mapping_is_read_again_and_confirmed(org, client_for, upload, 
         "受付の見直し",
         "12月",
     )
+    # Remembered for the department's next import.
+    next_time = upload(
+        client, other_words_workbook(), department=org.dept_a, fiscal_year=org.fiscal_year
+    )
+    headings = {h.letter: (h.key, h.how) for h in next_time.context["plan"].imported.headings}
+    assert headings["H"] == ("indicator", "remembered")
+    assert "この部の前回の指定" in next_time.content.decode()
 
 
 def test_someone_elses_upload_token_is_refused(org, client_for, upload, empty_sheet):
