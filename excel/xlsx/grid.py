@@ -90,7 +90,9 @@ def grid_of(ws) -> Grid:
     hidden_rows = {row for row, dimension in ws.row_dimensions.items() if dimension.hidden}
     hidden_columns = _hidden_columns(ws)
     # The cells openpyxl holds, without creating the empty ones a sheet's borders reach to.
-    for _, cell in sorted(ws._cells.items()):
+    cells = ws._cells
+    for key in sorted(cells):
+        cell = cells[key]
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
