@@ -6,13 +6,17 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.template import loader
 from django.urls import Resolver404, resolve
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 
 class HtmxLoginRedirectMiddleware:
-    """An htmx request whose session has expired gets a full-page redirect to the login page.
+    """An htmx request whose session has expired is not answered with the login page.
 
-    Without this, htmx would follow the 302 and swap the login page into a table row.
+    Without this, htmx would follow the 302 and swap the login page into a table row. A save
+    (any method but GET) gets 401 and the `session-expired` event: the page opens its in-page
+    sign-in (templates/registration/_session_resume.html, static/js/app.js) and sends the save
+    again afterwards, so the text typed survives. A GET, which carries nothing typed, gets a
+    full-page redirect to the login page.
     """
 
     def __init__(self, get_response):
@@ -26,7 +30,10 @@ class HtmxLoginRedirectMiddleware:
             and response.status_code == 302
             and response.get("Location", "").startswith(self.login_path)
         ):
-            return HttpResponseClientRedirect(response["Location"])
+            if request.method == "GET":
+                return HttpResponseClientRedirect(response["Location"])
+            expired = HttpResponse("ログインの有効期限が切れました。", status=401)
+            return trigger_client_event(expired, "session-expired")
         return response
 
 

@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from config import views as config_views
 from goals import views as goal_views
 
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("", goal_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/resume/", config_views.session_resume, name="session_resume"),
+    # Changing and resetting one's password (Django's URL names, e.g. password_change).
+    path("", include("accounts.password_urls")),
+    path("accounts/", include("accounts.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),

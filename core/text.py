@@ -1,6 +1,7 @@
 """Normalising what people type: full-width digits, bullets, section lists."""
 
 import re
+import unicodedata
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -95,3 +96,38 @@ _SECTION_SEPARATORS = re.compile(r"[\n、,，/／]+")
 def split_names(text: str) -> list[str]:
     """Section names typed in one cell: one per line or separated by 、 (also , and /)."""
     return [clean_line(part) for part in _SECTION_SEPARATORS.split(text or "") if clean_line(part)]
+
+
+# Width variants (search) -------------------------------------------------------------------------
+
+_ASCII_TO_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
+
+
+def _halfwidth_kana_table() -> dict[str, str]:
+    """Full-width katakana (with voiced marks composed) → the half-width spelling."""
+    table: dict[str, str] = {}
+    for code in range(0xFF66, 0xFF9E):  # ｦ … ﾝ
+        half = chr(code)
+        table.setdefault(unicodedata.normalize("NFKC", half), half)
+        for mark in ("\uff9e", "\uff9f"):  # ﾞ ﾟ
+            composed = unicodedata.normalize("NFKC", half + mark)
+            if len(composed) == 1:
+                table.setdefault(composed, half + mark)
+    table["ー"] = "\uff70"  # ｰ
+    return table
+
+
+_HALFWIDTH_KANA = _halfwidth_kana_table()
+
+
+def width_variants(term: str) -> set[str]:
+    """The spellings a Japanese text may use for the same word: ＬＩＮＥ and LINE and line,
+    ﾏｲﾅﾝﾊﾞｰ and マイナンバー, １２月 and 12月. NFKC gives the one canonical form; the others are
+    spelled out because the database compares characters as they are stored."""
+    canonical = unicodedata.normalize("NFKC", term)
+    full_ascii = canonical.translate(_ASCII_TO_FULLWIDTH)
+    half_kana = "".join(_HALFWIDTH_KANA.get(char, char) for char in canonical)
+    variants = {term, canonical, full_ascii, half_kana}
+    # SQLite's LIKE folds the case of ASCII letters only: the full-width ones in both cases.
+    variants |= {full_ascii.lower(), full_ascii.upper()}
+    return {variant for variant in variants if variant}

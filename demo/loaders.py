@@ -95,7 +95,7 @@ def _load_reference(city: dict) -> None:
             )
 
 
-def _load_users(city: dict, report: DemoReport) -> None:
+def _load_users(city: dict, report: DemoReport, password: str) -> None:
     user_model = get_user_model()
     for entry in city["users"]:
         user, created = user_model.objects.get_or_create(
@@ -108,7 +108,7 @@ def _load_users(city: dict, report: DemoReport) -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.set_password(password)
             user.save(update_fields=["password"])
         for assignment in entry.get("assignments", []):
             department = (
@@ -184,12 +184,15 @@ def _load_sheet(path: Path, report: DemoReport, reset: bool) -> None:
 
 
 @transaction.atomic
-def load_demo(*, reset: bool = False, create_users: bool = True) -> DemoReport:
+def load_demo(
+    *, reset: bool = False, create_users: bool = True, password: str = DEMO_PASSWORD
+) -> DemoReport:
+    """The demo data; new demo logins get `password` (the documented `demo` unless given)."""
     report = DemoReport()
     city = _read(FIXTURES / "city.json")
     _load_reference(city)
     if create_users:
-        _load_users(city, report)
+        _load_users(city, report, password)
     for path in sorted((FIXTURES / "sheets").glob("*.json")):
         _load_sheet(path, report, reset)
     return report

@@ -93,7 +93,8 @@ def user_roles(user) -> UserRoles:
             elif assignment.role == Role.SECTION_CHIEF:
                 roles.chief_of[year].add(assignment.section_id)
                 roles.member_of[year].add(assignment.department_id)
-                roles.section_department[assignment.section_id] = assignment.department_id
+                # The section's own department (as `section_sheet_access` reads it).
+                roles.section_department[assignment.section_id] = assignment.section.department_id
     user._goal_roles = roles
     return roles
 
@@ -121,8 +122,20 @@ def sheet_access(user, sheet) -> Access:
 
 def can_manage_sheet_workflow(user, sheet) -> bool:
     """Accept or return a submitted sheet: planning staff and administrators."""
+    return can_manage_sheets_of_year(user, sheet.fiscal_year.year)
+
+
+def can_manage_sheets_of_year(user, fiscal_year: int | None = None) -> bool:
+    """Accept or return the submitted sheets of a year (None: the current one), as offered on
+    the planning staff's list."""
     roles = user_roles(user)
-    return roles.is_admin or roles.is_planning(sheet.fiscal_year.year)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def sees_every_sheet(user) -> bool:
+    """Every department's sheets (the planning staff's list on the home page): administrators
+    and this year's planning staff. Others see their own departments' sheets."""
+    return user_roles(user).sees_everything()
 
 
 # FiscalYear.Phase.CLOSED, spelled out: goals (which defines it) sits above this module.
@@ -288,6 +301,45 @@ def can_import_sheet(user, *, department, fiscal_year) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ImportTargets:
+    """Where a user may import a sheet into, as offered by the upload form: fiscal years (by
+    their year) and departments (by pk); None means every one. Whether a given pair may really
+    be written (a closed year, a year they do not head) is `check_sheet_import`'s business."""
+
+    years: frozenset[int] | None
+    department_ids: frozenset[int] | None
+
+
+def import_targets(user) -> ImportTargets:
+    """Administrators and planning staff: every year and department; a head: the years they
+    head a department and the departments they head (in any year); anyone else: nothing."""
+    roles = user_roles(user)
+    if roles.is_admin or roles.is_planning():
+        return ImportTargets(years=None, department_ids=None)
+    headed = {year: departments for year, departments in roles.head_of.items() if departments}
+    return ImportTargets(
+        years=frozenset(headed),
+        department_ids=frozenset().union(*headed.values()),
+    )
+
+
+def departments_headed(user, fiscal_year: int) -> set[int]:
+    """The departments (pks) the user heads in that very year."""
+    return set(user_roles(user).head_of.get(fiscal_year, ()))
+
+
+def sections_chiefed(user, fiscal_year: int) -> set[int]:
+    """The sections (pks) whose chief the user is in that very year."""
+    return set(user_roles(user).chief_of.get(fiscal_year, ()))
+
+
+def files_reviews(user) -> bool:
+    """Heads and chiefs of any year file reviews (the menu offers 確認の記入)."""
+    roles = user_roles(user)
+    return bool(roles.head_of or roles.chief_of)
+
+
 def can_import_any_sheet(user) -> bool:
     """Whether to offer the import at all (menu entry, upload page)."""
     roles = user_roles(user)
@@ -364,23 +416,87 @@ def check_section_sheet(user, *, sheet, section) -> Access:
     return access
 
 
-def can_read_all_reviews(user, sheet, sections) -> bool:
-    """Every review of the sheet, each section's and the department's own (共通 items)."""
+def can_read_all_reviews(user, sheet, sections=None) -> bool:
+    """Every review of the sheet, each section's and the department's own (共通 items).
+
+    Whoever reads the department's own reviews (its head, planning staff, an admin) reads every
+    section's of that department too: the department's sections need not be loaded to decide.
+    When `sections` are given, each is checked as well (one of another department is not)."""
     if review_access(user, item=_AnyItemOf(sheet), section=None) is Access.NONE:
         return False
-    return all(
+    return sections is None or all(
         section_sheet_access(user, sheet=sheet, section=section) >= Access.READ
         for section in sections
     )
 
 
-def check_sheet_reviews(user, sheet, sections):
+def reads_some_section_sheet(user, sheet) -> bool:
+    """Whether the user may read the review sheet of some section of the sheet's department,
+    decided from their roles alone (no query): whoever reads the department's own reviews, and a
+    chief (of that year or the current one) of one of its sections."""
+    if review_access(user, item=_AnyItemOf(sheet), section=None) is not Access.NONE:
+        return True
+    roles = user_roles(user)
+    return any(
+        roles.section_department.get(section_id) == sheet.department_id
+        for year in roles.years(sheet.fiscal_year.year)
+        for section_id in roles.chief_of.get(year, ())
+    )
+
+
+def check_sheet_reviews(user, sheet, sections=None):
     """Print a sheet with every section's reviews in it (the mid-year status sheet)."""
     check_sheet(user, sheet)
     if not can_read_all_reviews(user, sheet, sections):
-        raise PermissionDenied(
-            "各課の中間確認をまとめた一覧は、部長と企画・政策担当が印刷できます。"
-        )
+        raise PermissionDenied(MID_YEAR_PRINT_REFUSED)
+
+
+# The PDFs of a department's sheet (`printing.views.sheet_pdf`'s `kind`), spelled out like
+# CLOSED_PHASE: goals.models.PrintKind sits above this module.
+PRINT_PLAN = "plan"
+PRINT_YEAR_END = "year_end"
+PRINT_MID_YEAR = "mid_year"
+PRINT_SECTION_REVIEW = "section_review"
+MID_YEAR_PRINT_REFUSED = "各課の中間確認をまとめた一覧は、部長と企画・政策担当が印刷できます。"
+SECTION_PRINT_REFUSED = "印刷できる課のシートがありません。"
+
+
+def sheet_print_kinds(user, sheet) -> list[str]:
+    """The PDFs of the sheet the user may download, from their roles alone (no query): the plan
+    and the year-end sheet for whoever reads the sheet, the mid-year list for those who read
+    every review, the section review sheets for those who read one of them. The download and
+    the buttons offering it both ask this."""
+    if sheet_access(user, sheet) is Access.NONE:
+        return []
+    kinds = [PRINT_PLAN, PRINT_YEAR_END]
+    if can_read_all_reviews(user, sheet):
+        kinds.append(PRINT_MID_YEAR)
+    if reads_some_section_sheet(user, sheet):
+        kinds.append(PRINT_SECTION_REVIEW)
+    return kinds
+
+
+def check_sheet_print(user, sheet, kind: str):
+    """404 when the sheet is invisible to the user, 403 for a PDF of it they may not download."""
+    check_sheet(user, sheet)
+    if kind in sheet_print_kinds(user, sheet):
+        return
+    if kind == PRINT_MID_YEAR:
+        raise PermissionDenied(MID_YEAR_PRINT_REFUSED)
+    raise PermissionDenied(SECTION_PRINT_REFUSED)
+
+
+def printable_sections(user, *, sheet, sections) -> list:
+    """Of `sections` (the sheet's department's), those whose review sheet the user may read;
+    403 when there is none."""
+    readable = [
+        section
+        for section in sections
+        if section_sheet_access(user, sheet=sheet, section=section) >= Access.READ
+    ]
+    if not readable:
+        raise PermissionDenied(SECTION_PRINT_REFUSED)
+    return readable
 
 
 def can_print_city(user, fiscal_year: int | None = None) -> bool:
@@ -392,3 +508,18 @@ def can_print_city(user, fiscal_year: int | None = None) -> bool:
 def check_print_city(user, fiscal_year: int | None = None):
     if not can_print_city(user, fiscal_year):
         raise PermissionDenied("印刷メニューは企画・政策担当が使います。")
+
+
+# Accounts (accounts/) -------------------------------------------------------------------------
+
+
+def can_manage_accounts(user) -> bool:
+    """List staff accounts, create one by hand and send the link to set its password: planning
+    staff of the current year and administrators (the roster import uses the same services)."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning()
+
+
+def check_manage_accounts(user):
+    if not can_manage_accounts(user):
+        raise PermissionDenied("アカウントの管理は企画・政策担当が行います。")

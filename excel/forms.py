@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from departments.permissions import current_fiscal_year, user_roles
+from departments.permissions import current_fiscal_year, departments_headed
 from goals.selectors import import_targets_for
 
 
@@ -50,7 +50,7 @@ class ImportUploadForm(forms.Form):
         if not self.is_bound:
             current = years.filter(year=current_fiscal_year()).first() or years.first()
             self.initial.setdefault("fiscal_year", current)
-            headed = user_roles(user).head_of.get(current.year, set()) if current else set()
+            headed = departments_headed(user, current.year) if current else set()
             if len(headed) == 1:
                 self.initial.setdefault("department", departments.filter(pk__in=headed).first())
             elif departments.count() == 1:

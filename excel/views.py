@@ -21,7 +21,6 @@ from departments.permissions import (
     can_administer_city,
     can_import_any_sheet,
     can_replace_frozen_sheet,
-    check_sheet,
     check_sheet_import,
 )
 from excel import xlsx
@@ -29,8 +28,9 @@ from excel.forms import ImportUploadForm
 from excel.selectors import column_mapping_for
 from excel.services import column_mapping_remember, sheet_import_with_vocabulary
 from excel.uploads import UploadGone, upload_keep, upload_open
-from goals.models import FiscalYear, GoalSheet
-from goals.selectors import sheet_with_content
+from goals import selectors
+from goals.access import sheet_for_request
+from goals.models import FiscalYear
 from goals.services import SheetImportError
 
 PAYLOAD_SALT = "goals.excel.import"
@@ -41,15 +41,14 @@ TEMPLATE = "excel/import.html"
 @require_http_methods(["GET", "HEAD"])
 def sheet_xlsx(request, pk: int):
     """The sheet as .xlsx in the official layout: ?kind=plan (default) or year_end."""
-    sheet = get_object_or_404(GoalSheet.objects.select_related("fiscal_year", "department"), pk=pk)
-    check_sheet(request.user, sheet)
+    sheet = sheet_for_request(request, pk)
     kind = request.GET.get("kind") or xlsx.KIND_PLAN
     if kind not in xlsx.KINDS:
         return HttpResponseBadRequest(
             "種類の指定が正しくありません（plan または year_end）。".encode(),
             content_type="text/plain; charset=utf-8",
         )
-    return attachment(*xlsx.sheet_xlsx(sheet_with_content(pk=sheet.pk), kind))
+    return attachment(*xlsx.sheet_xlsx(selectors.sheet_content_load(sheet), kind))
 
 
 def _render(request, context: dict, status: int = 200):
@@ -73,10 +72,7 @@ def import_upload(request):
     if sheet_pk := request.GET.get("sheet"):
         if not sheet_pk.isdigit():
             raise Http404("整理表が見つかりません。")
-        sheet = get_object_or_404(
-            GoalSheet.objects.select_related("fiscal_year", "department"), pk=sheet_pk
-        )
-        check_sheet(request.user, sheet)
+        sheet = sheet_for_request(request, int(sheet_pk))
         check_sheet_import(request.user, department=sheet.department, fiscal_year=sheet.fiscal_year)
         initial = {"fiscal_year": sheet.fiscal_year, "department": sheet.department}
     form = ImportUploadForm(user=request.user, initial=initial)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from departments.permissions import Access, sheet_access, sheets_visible_q
+from goals.history import CHANGE_ACTIONS, action_label
 from goals.models import (
     Category,
     ChangeLog,
@@ -199,13 +200,30 @@ class SheetSnapshotAdmin(VisibleSheetsMixin, admin.ModelAdmin):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions by their Japanese names, not their codes."""
+
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(CHANGE_ACTIONS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ChangeLog)
 class ChangeLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "target_repr", "sheet"]
-    list_filter = ["action", "sheet__fiscal_year", "sheet__department"]
+    list_display = ["at", "user", "action_label", "target_repr", "sheet"]
+    list_filter = [ActionFilter, "sheet__fiscal_year", "sheet__department"]
     search_fields = ["target_repr", "action", "user__username"]
     list_select_related = ["user", "sheet__fiscal_year", "sheet__department"]
     date_hierarchy = "at"
+
+    @admin.display(description="操作", ordering="action")
+    def action_label(self, log):
+        return action_label(log.action)
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.deadlines import DEADLINE_SUGGESTIONS
+from core.forms import MergingForm
 from core.wareki import parse_date, wareki_date
+from goals.models import ITEM_CONTENT_FIELDS
 from goals.selectors import item_category_choices, item_section_choices
 from goals.services import ItemInput
 
@@ -42,8 +44,11 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ItemForm(forms.Form):
+class ItemForm(MergingForm):
+    merged_fields = (*ITEM_CONTENT_FIELDS, "sections")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # A create form's one-time token: sent twice (a double click), it creates one item.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     number = forms.IntegerField(
         label="番号",
         min_value=1,
@@ -189,7 +194,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
-class HeaderForm(VersionForm):
+class HeaderForm(MergingForm, VersionForm):
+    merged_fields = ("created_on",)
     created_on = WarekiDateField(
         label="作成日",
         help_text="例: 令和8年4月1日（2026/4/1 でも入力できます）",

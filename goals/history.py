@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
-from departments.permissions import Access, review_access
+from departments.permissions import Access, can_read_all_reviews, review_access
 from goals.models import ChangeLog, GoalItem, GoalSheet
 
 
@@ -62,7 +63,17 @@ CHANGE_ACTIONS = {
     "reviews.achievements_imported": "達成状況の取り込み",
     "goalitem.imported": "項目の取り込み（管理画面）",
     "pdf.city_requested": "全庁版PDFの作成を依頼",
+    "category.created": "分類を登録",
+    "department.created": "部を登録",
+    "section.created": "課を登録",
+    "fiscal_year.created": "年度を作成",
+    "fiscal_year.updated": "年度の段階・期限を変更",
 }
+
+
+def action_label(action: str) -> str:
+    """An action as people read it; an action without a label shows its code."""
+    return CHANGE_ACTIONS.get(action, action)
 
 
 @dataclass
@@ -125,7 +136,7 @@ def history_entries(logs) -> list[HistoryEntry]:
         HistoryEntry(
             at=log.at,
             user=_user_label(log.user),
-            action=CHANGE_ACTIONS.get(log.action, log.action),
+            action=action_label(log.action),
             target=log.target_repr,
             changes=_field_changes(log.changes),
         )
@@ -137,20 +148,22 @@ def sheet_history(*, sheet: GoalSheet, user):
     """Every recorded change of the sheet and of what is on it, newest first.
 
     Changes to reviews the user may not read (another section's, for a section chief) are left
-    out: the history must not show what the review pages would refuse (two queries).
+    out: the history must not show what the review pages would refuse. The same holds for
+    reviews that no longer exist (replaced by an import, say): whose they were cannot be asked
+    any more, so only those who read every review of the sheet see them (two queries).
     """
     Review = GoalItem.reviews.rel.related_model  # reviews' model, without importing reviews
-    hidden = [
-        review.pk
-        for review in Review.objects.filter(item__sheet=sheet).select_related(
-            "item__sheet__fiscal_year", "section"
-        )
-        if review_access(user, item=review.item, section=review.section) is Access.NONE
-    ]
     logs = ChangeLog.objects.filter(sheet=sheet)
-    if hidden:
+    if not can_read_all_reviews(user, sheet):
+        readable = [
+            review.pk
+            for review in Review.objects.filter(item__sheet=sheet).select_related(
+                "item__sheet__fiscal_year", "section"
+            )
+            if review_access(user, item=review.item, section=review.section) is not Access.NONE
+        ]
         logs = logs.exclude(
-            target_type=ContentType.objects.get_for_model(Review), target_id__in=hidden
+            Q(target_type=ContentType.objects.get_for_model(Review)) & ~Q(target_id__in=readable)
         )
     return logs.select_related("user").order_by("-at", "-id")
 

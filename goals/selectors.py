@@ -8,12 +8,12 @@ file all draw from it.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from core.wareki import wareki_date
 from departments.models import Department, Role, RoleAssignment, Section
-from departments.permissions import current_fiscal_year, sheets_visible_q, user_roles
+from departments.permissions import current_fiscal_year, import_targets, sheets_visible_q
 from goals.models import (
     Category,
     ChangeLog,
@@ -53,15 +53,46 @@ def items_with_content():
     )
 
 
+# What a sheet's page, print or file shows with it: its year (and the year's scales), its
+# department; then its signers, revisions and items.
+SHEET_HEADER = ("fiscal_year__progress_scale", "fiscal_year__achievement_scale", "department")
+
+
+def _sheet_content():
+    return ("signers", "revisions", Prefetch("items", queryset=items_with_content()))
+
+
 def sheet_with_content(*, pk: int) -> GoalSheet:
     """A sheet with its header and items, ready for `sheet_rows` (raises DoesNotExist)."""
     return (
-        GoalSheet.objects.select_related(
-            "fiscal_year__progress_scale", "fiscal_year__achievement_scale", "department"
-        )
-        .prefetch_related("signers", "revisions", Prefetch("items", queryset=items_with_content()))
+        GoalSheet.objects.select_related(*SHEET_HEADER)
+        .prefetch_related(*_sheet_content())
         .get(pk=pk)
     )
+
+
+def sheet_with_header(*, pk: int) -> GoalSheet | None:
+    """A sheet with its year and department (one query), or None: enough to decide who may
+    read it before loading more (`sheet_content_load`)."""
+    return GoalSheet.objects.select_related(*SHEET_HEADER).filter(pk=pk).first()
+
+
+def sheet_content_load(sheet: GoalSheet) -> GoalSheet:
+    """Load a sheet's signers, revisions and items onto it, as `sheet_with_content` does."""
+    prefetch_related_objects([sheet], *_sheet_content())
+    return sheet
+
+
+def item_of_sheet(*, sheet: GoalSheet, pk: int) -> GoalItem | None:
+    """The sheet's item `pk` with its category and 共通 reviewer (None if not the sheet's)."""
+    item = (
+        GoalItem.objects.select_related("category", "common_reviewer_section")
+        .filter(pk=pk, sheet=sheet)
+        .first()
+    )
+    if item is not None:
+        item.sheet = sheet
+    return item
 
 
 def sheet_date_line(sheet: GoalSheet) -> str:
@@ -440,17 +471,15 @@ def fiscal_year_default_scales():
 
 
 def import_targets_for(*, user):
-    """(fiscal years, departments) a user may import a sheet into, for the upload form."""
-
-    roles = user_roles(user)
-    if roles.is_admin or roles.is_planning():
-        return FiscalYear.objects.all(), Department.objects.all()
-    years = [year for year, departments in roles.head_of.items() if departments]
-    headed = set().union(*roles.head_of.values()) if roles.head_of else set()
-    return (
-        FiscalYear.objects.filter(year__in=years),
-        Department.objects.filter(pk__in=headed),
-    )
+    """(fiscal years, departments) a user may import a sheet into, for the upload form, as
+    `departments.permissions.import_targets` decides."""
+    targets = import_targets(user)
+    years, departments = FiscalYear.objects.all(), Department.objects.all()
+    if targets.years is not None:
+        years = years.filter(year__in=targets.years)
+    if targets.department_ids is not None:
+        departments = departments.filter(pk__in=targets.department_ids)
+    return years, departments
 
 
 def sheets_with_content(*, fiscal_year) -> list[GoalSheet]:

@@ -18,18 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from core.deadlines import DEADLINE_SUGGESTIONS
+from core.editing import encode_base
 from core.http import page_or_partial, wants_partial
+from core.once import once_new
 from departments.models import Department
 from departments.permissions import (
     Access,
     can_manage_sheet_workflow,
-    check_sheet,
+    can_manage_sheets_of_year,
     check_sheet_create,
     check_sheet_workflow,
     current_fiscal_year,
-    user_roles,
+    sees_every_sheet,
+    sheet_access,
 )
 from goals import history, selectors, services
+from goals.access import item_for_request, sheet_for_request
 from goals.forms import (
     HeaderForm,
     ItemForm,
@@ -50,25 +54,8 @@ HISTORY_PAGE_SIZE = 50
 # Helpers ------------------------------------------------------------------------------------
 
 
-def _sheet_for(request: HttpRequest, pk: int, *, write: bool = False) -> GoalSheet:
-    sheet = get_object_or_404(GoalSheet.objects.select_related("fiscal_year", "department"), pk=pk)
-    check_sheet(request.user, sheet, write=write)
-    return sheet
-
-
-def _item_for(request: HttpRequest, sheet_pk: int, pk: int, *, write: bool = False):
-    sheet = _sheet_for(request, sheet_pk, write=write)
-    item = get_object_or_404(
-        GoalItem.objects.select_related("category", "common_reviewer_section"),
-        pk=pk,
-        sheet=sheet,
-    )
-    item.sheet = sheet
-    return sheet, item
-
-
 def _signer_for(request: HttpRequest, sheet_pk: int, pk: int):
-    sheet = _sheet_for(request, sheet_pk, write=True)
+    sheet = sheet_for_request(request, sheet_pk, write=True)
     signer = get_object_or_404(SheetSigner, pk=pk, sheet=sheet)
     signer.sheet = sheet
     return sheet, signer
@@ -129,8 +116,8 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
 
 def _table_context(request: HttpRequest, sheet_pk: int) -> dict:
     """What the items table needs, read in a constant number of queries."""
-    sheet = selectors.sheet_with_content(pk=sheet_pk)
-    access = check_sheet(request.user, sheet)
+    sheet = sheet_for_request(request, sheet_pk, content=True)
+    access = sheet_access(request.user, sheet)
     rows = selectors.sheet_rows(sheet.items.all())
     statuses = achievement_status_by_item(sheet=sheet) if not sheet.is_editable else {}
     # Filed reviews beside each item, every section's (reviews are filed on accepted sheets).
@@ -169,7 +156,6 @@ def _items_response(request: HttpRequest, sheet: GoalSheet) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """My sheets: the departments I head this year, the planning staff's list of every
     department's sheet of a chosen year, and the other sheets I may read."""
-    roles = user_roles(request.user)
     current = current_fiscal_year()
     entries = selectors.head_sheet_entries(user=request.user)
     shown = [entry.sheet.pk for entry in entries if entry.sheet]
@@ -178,7 +164,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "current_year": current,
         "today": timezone.localdate(),
     }
-    if roles.sees_everything():
+    if sees_every_sheet(request.user):
         years = list(FiscalYear.objects.order_by("-year"))
         chosen = _chosen_year(request, years, current)
         context.update(
@@ -186,7 +172,7 @@ def home(request: HttpRequest) -> HttpResponse:
             years=years,
             chosen_year=chosen,
             overview=selectors.department_sheet_overview(fiscal_year=chosen) if chosen else [],
-            can_manage=roles.is_admin or roles.is_planning(chosen.year if chosen else None),
+            can_manage=can_manage_sheets_of_year(request.user, chosen.year if chosen else None),
         )
         if wants_partial(request):
             return render(request, "home.html#overview", context)
@@ -255,18 +241,14 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if wants_partial(request):
-        return _items_response(request, _sheet_for(request, pk))
-    try:
-        context = _table_context(request, pk)
-    except GoalSheet.DoesNotExist:
-        raise Http404("整理表が見つかりません。") from None
+        return _items_response(request, sheet_for_request(request, pk))
+    context = _table_context(request, pk)
     context.update(_header_context(request, context["sheet"]))
     return render(request, "goals/sheet_detail.html", context)
 
 
 def _header_context(request: HttpRequest, sheet: GoalSheet, **extra) -> dict:
-    access = check_sheet(request.user, sheet)
-    can_write = access is Access.WRITE
+    can_write = sheet_access(request.user, sheet) is Access.WRITE
     context = {
         "sheet": sheet,
         "date_line": selectors.sheet_date_line(sheet),
@@ -291,16 +273,16 @@ def _header_context(request: HttpRequest, sheet: GoalSheet, **extra) -> dict:
 @require_GET
 def sheet_header(request: HttpRequest, pk: int) -> HttpResponse:
     """The 作成日 line as shown (what cancelling the header form swaps back in)."""
-    sheet = _sheet_for(request, pk)
+    sheet = sheet_for_request(request, pk)
     if not wants_partial(request):
         return redirect(_sheet_url(sheet))
-    sheet = selectors.sheet_with_content(pk=sheet.pk)
+    selectors.sheet_content_load(sheet)
     return render(request, "goals/_sheet_head.html#dates", _header_context(request, sheet))
 
 
 @require_http_methods(["GET", "POST"])
 def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     form = HeaderForm(
@@ -317,9 +299,17 @@ def sheet_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
-            form = HeaderForm(_with_version(request.POST, error.current_version))
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            fresh = GoalSheet.objects.get(pk=sheet.pk)
+            saved = {"created_on": fresh.created_on, "version": fresh.version}
+            merge = form.merged_after(error, saved=saved)
+            form = HeaderForm(
+                initial={
+                    **saved,
+                    **merge.initial,
+                    "base": encode_base({"created_on": saved["created_on"]}),
+                }
+            )
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -350,7 +340,7 @@ def _signers_response(request: HttpRequest, sheet: GoalSheet, **extra) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def signer_add(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     form = SignerForm(request.POST or None)
@@ -431,7 +421,7 @@ def signer_move(request: HttpRequest, pk: int, signer_pk: int) -> HttpResponse:
 @require_GET
 def item_row(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """An item's row as shown: what cancelling its form swaps back in."""
-    sheet, item = _item_for(request, pk, item_pk)
+    sheet, item = item_for_request(request, pk, item_pk)
     if not wants_partial(request):
         return redirect(_sheet_url(sheet, f"item-{item.pk}"))
     return _row_response(request, sheet, item.pk)
@@ -462,7 +452,7 @@ def _default_number(sheet: GoalSheet, after: GoalItem | None) -> int:
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new item: at the end, or right below `after`."""
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     after = _after_item(request, sheet)
@@ -470,12 +460,20 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         sheet=sheet,
         after=after,
-        initial={"number": _default_number(sheet, after), "continues_title": False},
+        initial={
+            "number": _default_number(sheet, after),
+            "continues_title": False,
+            "once": once_new(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(
-                sheet=sheet, data=form.to_input(), after=after, user=request.user
+                sheet=sheet,
+                data=form.to_input(),
+                after=after,
+                user=request.user,
+                once=form.cleaned_data["once"] or None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -490,7 +488,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    sheet, item = _item_for(request, pk, item_pk, write=True)
+    sheet, item = item_for_request(request, pk, item_pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     form = ItemForm(
@@ -507,11 +505,14 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             )
         except EditConflict as error:
             conflict = error
+            fresh = GoalItem.objects.prefetch_related("carriers").get(pk=item.pk)
+            saved = ItemForm.initial_for(fresh)
+            merge = form.merged_after(error, saved=saved)
+            base = encode_base({name: saved[name] for name in ItemForm.merged_fields})
             form = ItemForm(
-                _with_version(request.POST, error.current_version), sheet=sheet, item=item
+                sheet=sheet, item=fresh, initial={**saved, **merge.initial, "base": base}
             )
-            form.is_valid()
-            form.add_error(None, CONFLICT_TEXT)
+            form.show_merge(merge)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -526,7 +527,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """GET asks for confirmation (in the row with htmx, a page without); POST deletes."""
-    sheet, item = _item_for(request, pk, item_pk, write=True)
+    sheet, item = item_for_request(request, pk, item_pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     form = VersionForm(request.POST or None, initial={"version": item.version})
@@ -570,7 +571,7 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    sheet, item = _item_for(request, pk, item_pk, write=True)
+    sheet, item = item_for_request(request, pk, item_pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     form = MoveForm(request.POST)
@@ -587,7 +588,7 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 def items_renumber(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     if refused := _not_editable(request, sheet):
         return refused
     changed = services.items_renumber(sheet=sheet, user=request.user)
@@ -631,7 +632,7 @@ def _workflow(request: HttpRequest, sheet: GoalSheet, action, success: str, **kw
 
 @require_POST
 def sheet_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     return _workflow(
         request,
         sheet,
@@ -642,14 +643,14 @@ def sheet_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def sheet_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk)
+    sheet = sheet_for_request(request, pk)
     check_sheet_workflow(request.user, sheet)
     return _workflow(request, sheet, services.sheet_accept, f"{sheet}の整理表を承認しました。")
 
 
 @require_POST
 def sheet_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk, write=True)
+    sheet = sheet_for_request(request, pk, write=True)
     return _workflow(
         request,
         sheet,
@@ -661,7 +662,7 @@ def sheet_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
     """差し戻し: back to the head with a comment (GET shows the form)."""
-    sheet = _sheet_for(request, pk)
+    sheet = sheet_for_request(request, pk)
     check_sheet_workflow(request.user, sheet)
     if sheet.status != SheetStatus.SUBMITTED:
         return _refuse(request, sheet, "差し戻せるのは提出済みの整理表だけです。")
@@ -697,11 +698,11 @@ def sheet_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_for(request, pk)
+    sheet = sheet_for_request(request, pk, content=True)
     page = Paginator(
         history.sheet_history(sheet=sheet, user=request.user), HISTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    context = _header_context(request, selectors.sheet_with_content(pk=sheet.pk))
+    context = _header_context(request, sheet)
     context.update(
         active_tab="history",
         page=page,
@@ -713,7 +714,7 @@ def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """An accepted version as it was accepted, read-only."""
-    sheet = _sheet_for(request, pk)
+    sheet = sheet_for_request(request, pk)
     snapshot = get_object_or_404(
         SheetSnapshot.objects.select_related("accepted_by"), sheet=sheet, number=number
     )

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from core.lazy import LazyModule
 from goals.history import changelog_record
 from goals.models import CityPdfJob, FiscalYear
-from printing import pdf
+
+# The PDF package (WeasyPrint) is imported at the first print, not when the URLs load.
+pdf = LazyModule("printing.pdf")
 
 CITY_PDF_JOB_STALE_AFTER = datetime.timedelta(minutes=30)
 

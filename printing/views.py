@@ -1,32 +1,34 @@
 """Downloads of the printed sheets, and the planning staff's print menu with the whole city's PDF.
 
-Views check permissions (departments/permissions.py) and wrap the exporters of goals/pdf.py.
+Views check permissions (departments/permissions.py) and wrap the exporters of printing/pdf/.
 A failed rendering answers a Japanese error page, never a partial file.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import attachment, page_or_partial, wants_partial
+from core.lazy import LazyModule
 from departments.models import Department, Section
 from departments.permissions import (
-    Access,
+    PRINT_SECTION_REVIEW,
     check_print_city,
     check_section_sheet,
-    check_sheet,
-    check_sheet_reviews,
+    check_sheet_print,
     current_fiscal_year,
-    section_sheet_access,
+    printable_sections,
 )
+from goals import selectors
+from goals.access import sheet_for_request
 from goals.models import CityPdfJob, FiscalYear, GoalSheet, PrintKind
-from goals.selectors import sheet_with_content
-from printing import pdf
 from printing.jobs import city_pdf_job_start
 
-SECTION_REVIEW = "section_review"
+# The PDF package (WeasyPrint) is imported at the first print, not when the URLs load.
+pdf = LazyModule("printing.pdf")
+
+SECTION_REVIEW = PRINT_SECTION_REVIEW
 KIND_LABELS = {
     PrintKind.PLAN: "組織目標展開整理表",
     PrintKind.YEAR_END: "達成状況つき（年度末）",
@@ -39,39 +41,23 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "print/error.html", {"message": message}, status=status)
 
 
-def _sheet_or_404(pk: int) -> GoalSheet:
-    try:
-        return sheet_with_content(pk=pk)
-    except GoalSheet.DoesNotExist as error:
-        raise Http404("整理表が見つかりません。") from error
-
-
-def _department_sections(sheet: GoalSheet) -> list[Section]:
-    return list(Section.objects.filter(department=sheet.department_id))
-
-
 @require_GET
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A department's sheet: ?kind=plan (default), year_end, mid_year, or section_review (every
     section's review sheet the user may read, in one file)."""
-    sheet = _sheet_or_404(pk)
-    check_sheet(request.user, sheet)
+    sheet = sheet_for_request(request, pk)
     kind = request.GET.get("kind") or PrintKind.PLAN
     if kind not in KIND_LABELS:
         return _error(request, "印刷の種類が正しくありません。", status=400)
+    check_sheet_print(request.user, sheet, kind)
+    selectors.sheet_content_load(sheet)
     try:
         if kind == SECTION_REVIEW:
-            sections = [
-                section
-                for section in pdf.sections_with_items(sheet)
-                if section_sheet_access(request.user, sheet=sheet, section=section) >= Access.READ
-            ]
-            if not sections:
-                raise PermissionDenied("印刷できる課のシートがありません。")
+            sections = printable_sections(
+                request.user, sheet=sheet, sections=pdf.sections_with_items(sheet)
+            )
             exported = pdf.section_reviews_pdf(sheet, sections)
         else:
-            if kind == PrintKind.MID_YEAR:
-                check_sheet_reviews(request.user, sheet, _department_sections(sheet))
             exported = pdf.sheet_pdf(sheet, kind)
     except pdf.PdfRenderError as error:
         return _error(request, str(error), status=500)
@@ -81,9 +67,10 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def section_review_pdf(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     """One section's review sheet (実行計画・中間確認・年度末確認), as its reviews allow."""
-    sheet = _sheet_or_404(pk)
+    sheet = sheet_for_request(request, pk)
     section = get_object_or_404(Section, pk=section_pk)
     check_section_sheet(request.user, sheet=sheet, section=section)
+    selectors.sheet_content_load(sheet)
     try:
         exported = pdf.section_review_pdf(sheet, section)
     except pdf.PdfRenderError as error:

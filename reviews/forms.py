@@ -3,6 +3,7 @@
 from django import forms
 
 from core.deadlines import DeadlineKind
+from core.forms import MergingForm
 from departments.models import Department, Section
 from goals.models import Category, FiscalYear
 from reviews.models import AchievementLevel, ProgressMark, ReviewStatus, Stage
@@ -21,10 +22,14 @@ class LevelChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class ReviewForm(forms.Form):
-    """Shared by both stages: the version the writer started from, and which button they used."""
+class ReviewForm(MergingForm):
+    """Shared by both stages: the version (and values) the writer started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.merged_fields = tuple(getattr(cls, "value_fields", ()))
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.value_fields}

@@ -6,12 +6,13 @@ read-only one a 403) and renders its page, or for an htmx request only the part 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.editing import encode_base
 from core.http import attachment, page_or_partial, wants_partial
 from core.text import split_bullets
 from departments.models import Department, Section
@@ -22,14 +23,14 @@ from departments.permissions import (
     check_common_reviewer_assignment,
     check_planning,
     check_review,
-    check_review_confirmation,
     check_review_reopen,
-    check_sheet,
 )
 from excel import xlsx
 from goals import services as goal_services
+from goals.access import sheet_for_request
 from goals.models import FiscalYear, GoalItem, GoalSheet
 from reviews import charts, selectors, services
+from reviews.access import review_for_request
 from reviews.forms import (
     CommonReviewerForm,
     ConfirmForm,
@@ -223,11 +224,18 @@ def review_edit(
             )
         except services.ReviewConflict as exc:
             conflict = exc
-            # Keep every word typed; a second save now knowingly replaces the saved text.
-            data: QueryDict = request.POST.copy()
-            data["version"] = str(exc.version)
-            form = form_class(data, fiscal_year=fiscal_year)
-            form.is_valid()
+            # Merged (core.editing): the fields the writer did not change take the saved text.
+            saved = {name: getattr(exc.review, name) for name in form.merged_fields}
+            merge = form.merged_after(exc, saved=saved)
+            form = form_class(
+                initial={
+                    **merge.initial,
+                    "version": exc.current_version,
+                    "base": encode_base(saved),
+                },
+                fiscal_year=fiscal_year,
+            )
+            form.show_merge(merge)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -307,16 +315,6 @@ def review_reopen(
 # Confirming and returning (the department head) ---------------------------------------------
 
 
-def _review_for_head(request, pk: int) -> Review:
-    try:
-        review = selectors.review_with_context(pk=pk)
-    except Review.DoesNotExist:
-        raise Http404("確認が見つかりません。") from None
-    check_review(request.user, item=review.item, section=review.section)
-    check_review_confirmation(request.user, review.item.sheet)
-    return review
-
-
 def _overview_url(review: Review) -> str:
     url = reverse("reviews:sheet_reviews", args=[review.item.sheet_id])
     return f"{url}?stage={review.stage}#item-{review.item_id}"
@@ -340,7 +338,7 @@ def _card(request, review: Review, **extra) -> HttpResponse:
 
 @require_POST
 def review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review_for_head(request, pk)
+    review = review_for_request(request, pk, confirm=True)
     form = ConfirmForm(request.POST)
     error = None
     if form.is_valid():
@@ -364,7 +362,7 @@ def review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Return with a comment. The form sits in each card; this page is its fallback."""
-    review = _review_for_head(request, pk)
+    review = review_for_request(request, pk, confirm=True)
     if request.method == "GET":
         form = ReturnForm(initial={"version": review.version})
         return render(request, "reviews/review_return.html", {"review": review, "form": form})
@@ -395,11 +393,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def sheet_reviews(request: HttpRequest, sheet_pk: int) -> HttpResponse:
-    try:
-        sheet = selectors.review_sheet(pk=sheet_pk)
-    except GoalSheet.DoesNotExist:
-        raise Http404("整理表が見つかりません。") from None
-    check_sheet(request.user, sheet)
+    sheet = sheet_for_request(request, sheet_pk)
     fiscal_year = sheet.fiscal_year
     stage = request.GET.get("stage")
     if stage not in Stage.values:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from demo.loaders import load_demo
 from goals.models import FiscalYear, GoalSheet
+from goals.services import changelog_record
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,12 @@ def test_admin_reviews_follow_review_access(org, client):
     assert list(changelist.context["cl"].result_list) == [mine]
     assert client.get(reverse("admin:reviews_review_change", args=[theirs.pk])).status_code == 302
     assert client.get(reverse("admin:goals_changelog_changelist")).status_code == 403
+
+
+def test_the_change_log_in_the_admin_names_actions_in_japanese(org, client_for):
+    """Issue 16, found by reading: raw action codes (review.confirmed …) in the admin."""
+
+    changelog_record(sheet=org.sheet_a, target=org.sheet_a, action="sheet.submitted", user=None)
+    content = client_for(org.admin).get("/admin/goals/changelog/").content.decode()
+    assert "提出" in content
+    assert "sheet.submitted" not in content.replace('action=sheet.submitted"', "")

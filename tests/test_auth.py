@@ -62,6 +62,34 @@ def test_an_expired_session_sends_htmx_to_the_login_page(client, org):
     assert response["HX-Redirect"].startswith(reverse("login"))
 
 
+def test_an_expired_session_during_an_htmx_save_is_a_401_for_the_in_page_sign_in(client, org):
+    """A save must not lose what was typed: 401 and the session-expired event, no redirect."""
+    url = reverse("goals:item_edit", args=[org.sheet_a.pk, org.item_a.pk])
+    response = client.post(url, {"title": "残す"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    assert "session-expired" in response["HX-Trigger"]
+    assert "HX-Redirect" not in response
+
+
+def test_signing_in_again_in_the_page_returns_the_new_csrf_token(client, org):
+    response = client.post(
+        reverse("session_resume"),
+        {"username": "head_a", "password": "pass"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert "session-resumed" in response["HX-Trigger"] and "csrf" in response["HX-Trigger"]
+    assert client.get(reverse("home")).status_code == 200  # signed in
+
+
+def test_a_wrong_password_in_the_page_is_the_usual_japanese_refusal(client, org):
+    response = client.post(
+        reverse("session_resume"), {"username": "head_a", "password": "x"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
 def test_error_pages_say_why_in_japanese_and_hide_djangos_english(client, org):
     client.force_login(org.head_b)
     response = client.get(reverse("goals:sheet_detail", args=[org.sheet_a.pk]))

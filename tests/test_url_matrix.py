@@ -3,16 +3,47 @@
 A URL without an entry here fails `test_every_url_has_an_entry`: adding a view means deciding, in
 this table, who may open it. Objects are those of the `org` fixture: department A's draft sheet
 and item (A = 市民部 with 市民課 and 経済課), department B = 福祉部.
+
+Each case also counts the database queries of its request and compares them with the baseline
+in `tests/url_matrix_queries.json` ({"url_name persona": count}); a case that needs more queries
+than its baseline fails. After a change that adds queries on purpose (or removes some), rewrite
+the baseline and commit it with the change:
+
+    UPDATE_QUERY_BASELINE=1 .venv/bin/python -m pytest tests/test_url_matrix.py -p no:cacheprovider
+
+(works with or without `-n`: the workers update the file one at a time, under a lock). SAVEPOINT
+and RELEASE statements are not counted, so the figures are the same on SQLite and PostgreSQL.
+
+A POST that is refused (403, 404, or the login page for an anonymous user) must not change the
+database: a fingerprint of the sheets, items, carriers, signers, reviews, snapshots, change log
+and print jobs is taken before and after it.
 """
 
+import fcntl
+import json
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.models import Count, Max, Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from goals.models import CityPdfJob, SheetSigner
+from goals.models import (
+    ChangeLog,
+    CityPdfJob,
+    GoalItem,
+    GoalItemSection,
+    GoalSheet,
+    SheetSigner,
+    SheetSnapshot,
+)
 from goals.services import sheet_accept, sheet_submit
 from reviews.models import Review, ReviewStatus
 from tests import factories
@@ -145,6 +176,24 @@ MATRIX: dict[str, Entry] = {
     "login": Entry(expect=dict.fromkeys(PERSONAS, 302) | {"anonymous": 200}),
     "favicon": Entry(expect=dict.fromkeys(PERSONAS, 301)),
     "logout": Entry(method="post", expect=dict.fromkeys(PERSONAS, 302)),
+    # The in-page sign-in after an expired session: open to all, an empty form is refused in place.
+    "session_resume": Entry(method="post", expect=dict.fromkeys(PERSONAS, 200)),
+    # One's own password (accounts): changing it needs a login; the reset pages do not.
+    "password_change": Entry(expect=everyone(200)),
+    "password_change_done": Entry(expect=everyone(200)),
+    "password_reset": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    "password_reset_done": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    # A link that is not valid (any more) answers its own page, not an error.
+    "password_reset_confirm": Entry(
+        lambda org: ["MQ", "bad-token"], expect=dict.fromkeys(PERSONAS, 200)
+    ),
+    "password_reset_complete": Entry(expect=dict.fromkeys(PERSONAS, 200)),
+    # Staff accounts (accounts): planning staff and administrators.
+    "accounts:list": Entry(expect=planning_only(200)),
+    "accounts:create": Entry(expect=planning_only(200)),
+    "accounts:send_password_link": Entry(
+        lambda org: [org.chief_a.pk], method="post", expect=planning_only(302)
+    ),
     # The sheet editor (goals). Writes answer a redirect (302) to a full-page request.
     "goals:sheet_create": Entry(
         query=lambda org: f"?department={org.dept_a.pk}&year={org.fiscal_year.year}",
@@ -314,6 +363,92 @@ def request(client, entry: Entry, url: str, org):
 
 CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
 
+QUERY_BASELINE = Path(__file__).with_name("url_matrix_queries.json")
+UPDATE_QUERY_BASELINE = os.environ.get("UPDATE_QUERY_BASELINE", "") not in ("", "0")
+UPDATE_HINT = (
+    "クエリが増えるのが意図したものなら、基準を書き直してコミットしてください: "
+    "UPDATE_QUERY_BASELINE=1 .venv/bin/python -m pytest tests/test_url_matrix.py "
+    "-p no:cacheprovider"
+)
+# Transaction bookkeeping differs between databases (and between a test and production).
+NOT_COUNTED = re.compile(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.I)
+
+
+def case_key(url_name: str, persona: str) -> str:
+    return f"{url_name} {persona}"
+
+
+def counted_queries(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if not NOT_COUNTED.match(q["sql"])]
+
+
+def query_baseline() -> dict[str, int]:
+    return json.loads(QUERY_BASELINE.read_text(encoding="utf-8")) if QUERY_BASELINE.exists() else {}
+
+
+def baseline_update(change: Callable[[dict], None]) -> None:
+    """Read, change and write the baseline under a lock (xdist workers write one at a time)."""
+    with open(QUERY_BASELINE, "a+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.seek(0)
+        text = file.read()
+        baseline = json.loads(text) if text.strip() else {}
+        change(baseline)
+        file.seek(0)
+        file.truncate()
+        file.write(json.dumps(dict(sorted(baseline.items())), ensure_ascii=False, indent=2) + "\n")
+
+
+def check_query_count(url_name: str, persona: str, queries: list[str]) -> None:
+    key = case_key(url_name, persona)
+    if UPDATE_QUERY_BASELINE:
+        baseline_update(lambda baseline: baseline.__setitem__(key, len(queries)))
+        return
+    expected = query_baseline().get(key)
+    assert expected is not None, f"{key}: {QUERY_BASELINE.name} に基準がありません。{UPDATE_HINT}"
+    assert len(queries) <= expected, (
+        f"{key}: クエリ {len(queries)} 件（基準は {expected} 件）。{UPDATE_HINT}\n"
+        + "\n".join(queries)
+    )
+
+
+# What a refused POST must leave as it was: per table, aggregates that move with any insert,
+# delete or save (versions and updated_at move on every save; positions on every reordering).
+FINGERPRINT = {
+    GoalSheet: {"version": Sum, "updated_at": Max},
+    GoalItem: {"version": Sum, "updated_at": Max, "position": Sum},
+    GoalItemSection: {"position": Sum},
+    SheetSigner: {"position": Sum},
+    SheetSnapshot: {},
+    Review: {"version": Sum, "updated_at": Max},
+    ChangeLog: {},
+    CityPdfJob: {},
+}
+
+
+def database_fingerprint() -> dict:
+    return {
+        model.__name__: model.objects.aggregate(
+            rows=Count("pk"),
+            last=Max("pk"),
+            **{name: function(name) for name, function in aggregates.items()},
+        )
+        for model, aggregates in FINGERPRINT.items()
+    }
+
+
+def test_the_fingerprint_sees_a_save_and_a_reordering(org):
+    before = database_fingerprint()
+    GoalSheet.objects.get(pk=org.sheet_a.pk).save()  # updated_at moves
+    after_save = database_fingerprint()
+    assert after_save != before
+    GoalItem.objects.filter(pk=org.item_a.pk).update(position=3)
+    assert database_fingerprint() != after_save
+
+
+def is_refused(expected) -> bool:
+    return expected in (403, 404, LOGIN)
+
 
 @pytest.mark.parametrize(("url_name", "persona"), CASES)
 def test_url_answers_each_role(url_name, persona, org, client_for, settings, tmp_path):
@@ -322,15 +457,38 @@ def test_url_answers_each_role(url_name, persona, org, client_for, settings, tmp
     entry.setup(org)
     client = client_for(org.persona(persona))
     url = reverse(url_name, args=entry.args(org)) + entry.query(org)
-    response = request(client, entry, url, org)
     expected = expected_status(entry, persona)
-    if expected == LOGIN and entry.htmx:
+    refused_post = entry.method == "post" and is_refused(expected)
+    before = database_fingerprint() if refused_post else None
+    # The content types cached by earlier tests of the same process would lower the count.
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as captured:
+        response = request(client, entry, url, org)
+    if expected == LOGIN and entry.htmx and entry.method != "get":
+        # A save keeps what was typed: 401 and the page's in-page sign-in (config.middleware).
+        assert response.status_code == 401 and "session-expired" in response["HX-Trigger"]
+    elif expected == LOGIN and entry.htmx:
         assert response["HX-Redirect"].startswith(reverse("login"))
     elif expected == LOGIN:
         assert response.status_code == 302, response
         assert response.url.startswith(reverse("login"))
     else:
         assert response.status_code == expected, (url, persona, response.status_code)
+    if refused_post:
+        assert database_fingerprint() == before, (
+            f"{url_name} {persona}: 拒否された POST で DB が変わりました"
+        )
+    check_query_count(url_name, persona, counted_queries(captured))
+
+
+def test_query_baseline_lists_only_matrix_cases():
+    """A URL or persona that leaves the matrix leaves the baseline too (rewritten when updating)."""
+    cases = {case_key(name, persona) for name, persona in CASES}
+    if UPDATE_QUERY_BASELINE:
+        baseline_update(lambda baseline: [baseline.pop(key) for key in set(baseline) - cases])
+        return
+    stale = sorted(set(query_baseline()) - cases)
+    assert not stale, f"{QUERY_BASELINE.name} に表にない組み合わせがあります: {stale}"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "config.apps.TasksDatabaseConfig",
     "core",
     "departments",
+    "accounts",
     "goals",
     "reviews",
     "printing",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and locks out guessing (django-axes) before Django checks the password.
     "axes.backends.AxesStandaloneBackend",
+    "accounts.directory.DirectoryBackend",  # accounts: see the block below
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -97,6 +99,13 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- accounts (issue 12) ------------------------------------------------------------------------
+# Directory sign-in (LDAP / Active Directory, accounts/directory.py) reads every LDAP_* variable
+# and is on only when LDAP_SERVER_URI is set (README「ディレクトリでのログイン」). Local accounts
+# (ModelBackend) keep working beside it; django-axes stays first among the backends above.
+LDAP_SETTINGS = {name: value for name, value in os.environ.items() if name.startswith("LDAP_")}
+# --- end of accounts ----------------------------------------------------------------------------
 
 # Content Security Policy: scripts and styles only from our own static files. htmx runs under it
 # because its indicator styles are in app.css (htmx-config in base.html turns its inline ones off)

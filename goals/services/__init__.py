@@ -4,8 +4,9 @@ One module per concern; this package re-exports the public services so that call
 `from goals.services import item_create` whatever module a service lives in.
 """
 
+from core.editing import EditConflict
 from goals.history import changelog_record
-from goals.services.editing import NOT_EDITABLE, EditConflict
+from goals.services.editing import NOT_EDITABLE
 from goals.services.imports import ItemData, SheetData, SheetImportError, SignerData, sheet_import
 from goals.services.items import (
     ITEM_FIELD_LABELS,

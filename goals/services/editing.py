@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core import editing
 from core.wareki import wareki_date
 from goals.history import changes_since
 from goals.models import (
@@ -20,17 +21,6 @@ from goals.models import (
 # (moving an item changes its version only when its 番号 changes).
 
 
-class EditConflict(Exception):
-    """Someone else saved first. `changes` lists what they changed since `version`."""
-
-    def __init__(self, *, target, version: int, current_version: int):
-        super().__init__("ほかの人が先に更新しました。")
-        self.target = target
-        self.version = version
-        self.current_version = current_version
-        self.changes = changes_since(target=target, version=version)
-
-
 NOT_EDITABLE = (
     "この整理表は{status}のため編集できません。"
     "承認済みの整理表を直すときは「見直し」を押してください。"
@@ -43,8 +33,10 @@ def ensure_editable(sheet: GoalSheet) -> None:
 
 
 def check_version(target, version: int | None) -> None:
-    if version is not None and target.version != version:
-        raise EditConflict(target=target, version=version, current_version=target.version)
+    """The shared kit's check (core.editing), with what others changed read from the history."""
+    editing.check_version(
+        target, version, changes=lambda: changes_since(target=target, version=version)
+    )
 
 
 def locked_sheet(sheet: GoalSheet) -> GoalSheet:

@@ -181,6 +181,6 @@ def sheet_import(
         target=sheet,
         action="sheet.imported",
         user=user,
-        changes={"項目数": len(items), "置き換え": bool(existing)},
+        changes={"項目数": len(items), "置き換え": "はい" if existing else "いいえ"},
     )
     return sheet

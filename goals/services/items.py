@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.once import once_done, once_record
 from departments.models import Section
 from goals.history import changelog_record
 from goals.models import (
@@ -225,14 +226,22 @@ def _set_carriers(item: GoalItem, sections: list[Section]) -> None:
 
 @transaction.atomic
 def item_create(
-    *, sheet: GoalSheet, data: ItemInput, user, after: GoalItem | None = None
+    *,
+    sheet: GoalSheet,
+    data: ItemInput,
+    user,
+    after: GoalItem | None = None,
+    once: str | None = None,
 ) -> GoalItem:
     """Add an item at the end, or right below `after`.
 
     On a sheet numbered 1, 2, 3 … an item inserted with the next number pushes the numbers
-    below it down by one, so that the sheet stays numbered in order.
+    below it down by one, so that the sheet stays numbered in order. `once` is the form's
+    one-time token: the same form sent again returns the item it created the first time.
     """
     sheet = locked_sheet(sheet)
+    if (created := once_done(once)) and (item := sheet.items.filter(pk=created).first()):
+        return item
     ensure_editable(sheet)
     items = _ordered_items(sheet)
     index = len(items)
@@ -265,6 +274,7 @@ def item_create(
             if value not in ("", "いいえ")
         },
     )
+    once_record(once, item)
     return item
 
 
@@ -272,8 +282,7 @@ def item_create(
 def item_update(*, item: GoalItem, data: ItemInput, version: int, user) -> GoalItem:
     sheet = locked_sheet(item.sheet)
     ensure_editable(sheet)
-    item = GoalItem.objects.select_for_update(of=("self",)).get(pk=item.pk, sheet=sheet)
-    item.sheet = sheet
+    item = _locked_item(item, sheet)
     check_version(item, version)
     items = _ordered_items(sheet)
     index = next(i for i, each in enumerate(items) if each.pk == item.pk)
@@ -295,14 +304,28 @@ def item_update(*, item: GoalItem, data: ItemInput, version: int, user) -> GoalI
     return item
 
 
+ITEM_GONE = (
+    "この項目は、別のタブまたはほかの人が先に削除しました。整理表を開き直して確かめてください。"
+)
+
+
+def _locked_item(item: GoalItem, sheet: GoalSheet) -> GoalItem:
+    """The item re-read under a row lock; deleted meanwhile is a Japanese refusal, not a 500."""
+    try:
+        locked = GoalItem.objects.select_for_update(of=("self",)).get(pk=item.pk, sheet=sheet)
+    except GoalItem.DoesNotExist:
+        raise ValidationError(ITEM_GONE) from None
+    locked.sheet = sheet
+    return locked
+
+
 @transaction.atomic
 def item_delete(*, item: GoalItem, version: int, user) -> None:
     """Delete an item. Refused when reviews were filed on it (they would go with it) or when the
     row below continues it (that row would silently continue another item)."""
     sheet = locked_sheet(item.sheet)
     ensure_editable(sheet)
-    item = GoalItem.objects.select_for_update(of=("self",)).get(pk=item.pk, sheet=sheet)
-    item.sheet = sheet
+    item = _locked_item(item, sheet)
     check_version(item, version)
     if item.reviews.exists():
         raise ValidationError(
@@ -361,6 +384,8 @@ def item_move(*, item: GoalItem, direction: str, user) -> None:
     sheet = locked_sheet(item.sheet)
     ensure_editable(sheet)
     items = _ordered_items(sheet)
+    if not any(each.pk == item.pk for each in items):
+        raise ValidationError(ITEM_GONE)
     sequential = _is_sequential(items)
     blocks = _blocks(items)
     block_index = next(i for i, block in enumerate(blocks) if any(b.pk == item.pk for b in block))

@@ -1,17 +1,24 @@
 """{% load print_menu %}: the print menu's entry and the download buttons of the sheet pages.
 
 - `{% if user|can_print_city %}`: the print menu (planning staff, administrators).
-- `{% sheet_print_links sheet %}`: the PDFs of a department's sheet the user may download.
+- `{% sheet_print_links sheet %}`: the PDFs of a department's sheet the user may download, as
+  `departments.permissions.sheet_print_kinds` decides for `printing.views.sheet_pdf` (no query).
 """
 
 from django import template
 
-from departments.models import Section
-from departments.permissions import Access, can_read_all_reviews, section_sheet_access, sheet_access
+from departments.permissions import PRINT_SECTION_REVIEW, sheet_print_kinds
 from departments.permissions import can_print_city as _can_print_city
 from goals.models import PrintKind
 
 register = template.Library()
+
+LINK_LABELS = {
+    PrintKind.PLAN: "整理表（PDF）",
+    PrintKind.YEAR_END: "達成状況つき（PDF）",
+    PrintKind.MID_YEAR: "中間確認（PDF）",
+    PRINT_SECTION_REVIEW: "課の実行計画（PDF）",
+}
 
 
 @register.filter
@@ -21,21 +28,7 @@ def can_print_city(user) -> bool:
 
 @register.inclusion_tag("print/_sheet_links.html", takes_context=True)
 def sheet_print_links(context, sheet):
-    """Buttons for the sheet's PDFs: the plan and the year-end sheet for whoever reads the sheet,
-    the mid-year list for those who read every review, the section sheets they may read."""
-    user = context["request"].user
-    links = []
-    if sheet_access(user, sheet) >= Access.READ:
-        links = [
-            (PrintKind.PLAN, "整理表（PDF）"),
-            (PrintKind.YEAR_END, "達成状況つき（PDF）"),
-        ]
-        sections = list(Section.objects.filter(department=sheet.department_id))
-        if can_read_all_reviews(user, sheet, sections):
-            links.append((PrintKind.MID_YEAR, "中間確認（PDF）"))
-        if any(
-            section_sheet_access(user, sheet=sheet, section=section) >= Access.READ
-            for section in sections
-        ):
-            links.append(("section_review", "課の実行計画（PDF）"))
+    """Buttons for the sheet's PDFs the user may download, in the order above."""
+    kinds = set(sheet_print_kinds(context["request"].user, sheet))
+    links = [(kind, label) for kind, label in LINK_LABELS.items() if kind in kinds]
     return {"sheet": sheet, "links": links}

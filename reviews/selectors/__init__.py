@@ -34,7 +34,6 @@ from reviews.selectors.overview import (
     StageCounts,
     fiscal_year_for,
     fiscal_years_all,
-    review_sheet,
     review_with_context,
     sheet_review_overview,
 )
@@ -119,7 +118,6 @@ __all__ = [
     "my_reviews",
     "review_returnable",
     "review_search",
-    "review_sheet",
     "review_slot",
     "review_slots",
     "review_summaries_by_item",

@@ -77,12 +77,6 @@ def sheet_review_overview(
     return rows, counts
 
 
-def review_sheet(*, pk: int) -> GoalSheet:
-    return GoalSheet.objects.select_related(
-        "fiscal_year__progress_scale", "fiscal_year__achievement_scale", "department"
-    ).get(pk=pk)
-
-
 def review_with_context(*, pk: int) -> Review:
     return Review.objects.select_related(
         "item__sheet__fiscal_year__progress_scale",

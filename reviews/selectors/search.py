@@ -13,7 +13,7 @@ from django.db.models import (
     Window,
 )
 
-from core.text import to_halfwidth_digits
+from core.text import to_halfwidth_digits, width_variants
 from departments.models import Department, Section
 from departments.permissions import (
     sheets_visible_q,
@@ -57,9 +57,10 @@ class SearchFilters:
 
 
 def _spellings(term: str) -> set[str]:
-    """１２月 and 12月 are the same word: search for both spellings of the digits."""
+    """１２月 and 12月, ＬＩＮＥ and line, ﾏｲﾅﾝﾊﾞｰ and マイナンバー are the same word: search
+    for every spelling (core.text.width_variants), on SQLite and PostgreSQL alike."""
     half = to_halfwidth_digits(term)
-    return {term, half, half.translate(_FULLWIDTH)}
+    return width_variants(term) | {half, half.translate(_FULLWIDTH)}
 
 
 def _keyword_q(term: str) -> Q:

@@ -20,8 +20,9 @@ from django.utils import timezone
 from departments.models import Section
 from departments.permissions import (
     Access,
+    departments_headed,
     review_access,
-    user_roles,
+    sections_chiefed,
 )
 from goals.models import FiscalYear, GoalItem, GoalItemSection, GoalSheet
 from reviews.models import Review, ReviewStatus, Stage
@@ -320,10 +321,9 @@ def my_reviews(*, user, fiscal_year: FiscalYear) -> list[MySheetGroup]:
     section for; a department head gets the 共通 items of the department (filed by the head unless
     a section is named) and the number of submitted reviews waiting for their confirmation.
     """
-    roles = user_roles(user)
     year = fiscal_year.year
-    section_ids = set(roles.chief_of.get(year, ()))
-    head_ids = set(roles.head_of.get(year, ()))
+    section_ids = sections_chiefed(user, year)
+    head_ids = departments_headed(user, year)
     if not section_ids and not head_ids:
         return []
     wanted = (
@@ -372,13 +372,12 @@ def my_reviews(*, user, fiscal_year: FiscalYear) -> list[MySheetGroup]:
 
 def my_review_row(*, user, item: GoalItem, section: Section | None) -> MyReviewRow | None:
     """One row of My reviews again, after a change (the item from `items_for_reviews`)."""
-    roles = user_roles(user)
     year = item.sheet.fiscal_year.year
     rows = _my_rows(
         item,
         user=user,
-        section_ids=set(roles.chief_of.get(year, ())),
-        head_ids=set(roles.head_of.get(year, ())),
+        section_ids=sections_chiefed(user, year),
+        head_ids=departments_headed(user, year),
     )
     wanted = section.pk if section is not None else None
     return next((row for row in rows if row.reviewer_id == wanted), rows[0] if rows else None)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import text
+from core.editing import EditConflict
 from departments.models import Section
 from goals.models import ChangeLog, GoalItem
 from goals.services import changelog_record
@@ -61,27 +62,28 @@ class FieldChange:
     saved: str
 
 
-class ReviewConflict(Exception):
-    """Someone saved the review after the user opened it: nothing was written.
+class ReviewConflict(EditConflict):
+    """Someone saved the review after the user opened it: nothing was written (the shared
+    optimistic-edit kit, core.editing). `changes` lists the fields whose saved value differs
+    from what the user typed; `current_version` is the saved version."""
 
-    `changes` lists the fields whose saved value differs from what the user typed; `version` is
-    the saved version, with which a second save deliberately overwrites.
-    """
-
-    def __init__(self, *, review: Review, changes: list[FieldChange], by: str, at):
-        super().__init__("この確認は、画面を開いた後にほかの人が保存しています。")
+    def __init__(self, *, review: Review, version: int | None, changes: list[FieldChange], by, at):
+        super().__init__(
+            target=review,
+            version=version,
+            current_version=review.version,
+            changes=changes,
+            by=by,
+            at=at,
+        )
         self.review = review
-        self.version = review.version
-        self.changes = changes
-        self.by = by
-        self.at = at
 
 
 def _normalised(name: str, value):
     return value if name in _CHOICE_FIELDS else text.normalize_multiline(value or "")
 
 
-def _conflict(review: Review, values: dict[str, Any]) -> ReviewConflict:
+def _conflict(review: Review, values: dict[str, Any], version: int | None) -> ReviewConflict:
     values = {name: _normalised(name, values.get(name)) for name in review_fields(review.stage)}
     changes = [
         FieldChange(label=_label(name), saved=_shown(getattr(review, name)))
@@ -101,7 +103,11 @@ def _conflict(review: Review, values: dict[str, Any]) -> ReviewConflict:
     if last is not None and last.user is not None:
         by = f"{last.user.last_name} {last.user.first_name}".strip() or last.user.get_username()
     return ReviewConflict(
-        review=review, changes=changes, by=by, at=last.at if last else review.updated_at
+        review=review,
+        version=version,
+        changes=changes,
+        by=by,
+        at=last.at if last else review.updated_at,
     )
 
 
@@ -123,7 +129,7 @@ def _write_review(
     fiscal_year = item.sheet.fiscal_year
     review = _locked(item=item, section=section, stage=stage)
     if review is not None and review.version != version:
-        raise _conflict(review, values)
+        raise _conflict(review, values, version)
     reason = review_unwritable_reason(fiscal_year=fiscal_year, stage=stage, review=review)
     if reason:
         raise ValidationError(reason)
@@ -157,7 +163,7 @@ def _write_review(
     except IntegrityError:
         # Someone created the same review a moment ago.
         raise _conflict(
-            Review.objects.get(item=item, section=section, stage=stage), values
+            Review.objects.get(item=item, section=section, stage=stage), values, version
         ) from None
     changes: dict[str, Any] = {
         _label(name): [before[name], _shown(getattr(review, name))]

@@ -7,7 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.wareki import wareki_date
-from departments.permissions import can_administer_city, user_roles
+from departments.permissions import can_administer_city
+from departments.permissions import files_reviews as _files_reviews
 
 register = template.Library()
 
@@ -37,8 +38,7 @@ def is_planning(user) -> bool:
 @register.filter
 def files_reviews(user) -> bool:
     """Heads and chiefs of any year: My reviews appears in the menu."""
-    roles = user_roles(user)
-    return bool(roles.head_of or roles.chief_of)
+    return _files_reviews(user)
 
 
 @register.filter

@@ -1,5 +1,7 @@
 import datetime
+import io
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -162,8 +164,14 @@ def test_command_refuses_demo_logins_when_debug_is_off(db, settings):
     call_command("load_demo", "--no-users")
     assert GoalSheet.objects.count() == 4
     assert not get_user_model().objects.exists()
-    call_command("load_demo", "--force")
-    assert get_user_model().objects.filter(username="admin").exists()
+    out = io.StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    admin = get_user_model().objects.get(username="admin")
+    # Never admin/demo outside development: a generated password, printed once.
+    assert not admin.check_password("demo")
+    printed = re.search(r"パスワードはすべて (\S+)）", out.getvalue()).group(1)
+    assert printed != "demo" and len(printed) >= 12
+    assert admin.check_password(printed)
 
 
 def test_fixtures_live_in_the_repository():

@@ -292,6 +292,26 @@ def test_search_keyword_matches_items_and_reviews_in_any_spelling(searchable):
     assert found(org.planner, keyword="窓口 福祉") == []
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("LINE公式アカウントで発信", "ＬＩＮＥ"),
+        ("LINE公式アカウントで発信", "line"),
+        ("ＬＩＮＥ公式アカウントで発信", "LINE"),
+        ("ＬＩＮＥ公式アカウントで発信", "ｌｉｎｅ"),
+        ("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞの普及", "マイナンバー"),
+        ("マイナンバーカードの普及", "ﾏｲﾅﾝﾊﾞｰ"),
+    ],
+)
+def test_search_matches_full_and_half_width_alike(searchable, stored, typed):
+    """Issue 16, found by reading: ＬＩＮＥ and ﾏｲﾅﾝﾊﾞｰ found nothing where line and
+    マイナンバー found the items."""
+    org, _ = searchable
+    org.item_a.method = stored
+    org.item_a.save(update_fields=["method"])
+    assert found(org.planner, keyword=typed) == [org.item_a]
+
+
 def test_search_filters(searchable):
     org, other = searchable
     assert found(org.planner, progress_mark="△") == [other]

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="DEBUG がオフでもデモ用ログイン（パスワード demo）を作成します。",
+            help=(
+                "DEBUG がオフでもデモ用ログインを作成します（パスワードは demo ではなく、"
+                "その場で作ったものを一度だけ表示します）。"
+            ),
         )
         parser.add_argument(
             "--reset", action="store_true", help="既にあるデモの整理表を読み込み直します。"
@@ -30,14 +35,17 @@ class Command(BaseCommand):
                 "DEBUG がオフのため、デモ用ログイン（パスワード demo）は作成しません。"
                 "本当に作成する場合は --force を、整理表だけなら --no-users を付けてください。"
             )
-        report = load_demo(reset=reset, create_users=create_users)
+        # With DEBUG off (production settings) a documented password such as admin/demo would be
+        # an open door: the logins get a random one, shown here once and stored nowhere else.
+        password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(12)
+        report = load_demo(reset=reset, create_users=create_users, password=password)
         for label in report.created:
             self.stdout.write(f"読み込みました: {label}")
         for label in report.skipped:
             self.stdout.write(f"既にあります（そのままにしました）: {label}")
         if report.logins:
             self.stdout.write(
-                self.style.SUCCESS(f"\nデモ用ログイン（パスワードはすべて {DEMO_PASSWORD}）:")
+                self.style.SUCCESS(f"\nデモ用ログイン（パスワードはすべて {password}）:")
             )
             for login in report.logins:
                 self.stdout.write(f"  {login.username:<14} {login.role}（{login.name}）")

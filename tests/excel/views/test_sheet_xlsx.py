@@ -38,11 +38,6 @@ def test_year_end_kind_has_the_status_column(org, client_for):
     assert header[-1] == "達成状況"
 
 
-@pytest.mark.parametrize("persona", ["head_b", "chief_b"])
-def test_another_departments_sheet_is_not_found(org, client_for, persona):
-    assert client_for(org.persona(persona)).get(url(org.sheet_a)).status_code == 404
-
-
 def test_read_access_is_enough_so_no_reader_is_refused(org, client_for):
     # A download only reads: every user who may read the sheet gets it (no 403 case).
     assert client_for(org.chief_a2).get(url(org.sheet_a)).status_code == 200

@@ -282,3 +282,23 @@ def test_renumber_keeps_groups(org, numbered_sheet):
     assert numbers(org.sheet_a) == [1, 1, 2, 3]
     assert ChangeLog.objects.filter(action="item.renumbered").count() == 4
     assert items_renumber(sheet=org.sheet_a, user=org.head_a) == 0
+
+
+# Races with a delete (issue 16, point 5) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", ["update", "delete", "move"])
+def test_an_item_deleted_meanwhile_is_a_japanese_refusal_not_a_500(org, item_input, operation):
+    """The view loaded the item; someone deleted it before the service ran."""
+    loaded = GoalItem.objects.get(pk=org.item_a.pk)
+    GoalItem.objects.filter(pk=loaded.pk).delete()
+    calls = {
+        "update": lambda: item_update(
+            item=loaded, data=item_input(title="遅れた保存"), version=1, user=org.head_a
+        ),
+        "delete": lambda: item_delete(item=loaded, version=1, user=org.head_a),
+        "move": lambda: item_move(item=loaded, direction="up", user=org.head_a),
+    }
+    with pytest.raises(ValidationError) as error:
+        calls[operation]()
+    assert "先に削除しました" in error.value.messages[0]

@@ -1,8 +1,9 @@
 """Helpers for the sheet editor's view tests (one file per view).
 
-Every file checks the same things: it works for the owner, another department's head gets
-404, a read-only role gets 403, a wrong method 405, an htmx request gets the partial and a
-plain request the full page.
+Every file checks the same things: it works for the owner, a wrong method 405, an htmx
+request gets the partial and a plain request the full page. Who gets 404 or 403 on the URL as
+`tests/test_url_matrix.py` calls it is in that table; a file here adds a refusal only for
+another method, state or object than the matrix's.
 """
 
 import pytest

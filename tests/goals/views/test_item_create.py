@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from goals.models import GoalItem
@@ -87,3 +89,29 @@ def test_an_accepted_sheet_is_not_edited(org, as_persona, accepted):
     response = as_persona("head_a").post(url(org), item_post_data(org))
     assert response.status_code == 302
     assert GoalItem.objects.filter(sheet=org.sheet_a).count() == 1
+
+
+def test_a_double_clicked_add_creates_one_item(org, as_persona):
+    """Issue 16, point 5: the same create form sent twice (a double click) creates one item."""
+    client = as_persona("head_a")
+    form = text(client.get(url(org), **HTMX))
+    once = re.search(r'name="once" value="([0-9a-f]+)"', form).group(1)
+    data = item_post_data(org, number="2", title="一度だけ追加", once=once)
+    before = GoalItem.objects.filter(sheet=org.sheet_a).count()
+
+    first = client.post(url(org), data, **HTMX)
+    second = client.post(url(org), data, **HTMX)
+
+    assert first.status_code == second.status_code == 200
+    assert GoalItem.objects.filter(sheet=org.sheet_a).count() == before + 1
+    item = GoalItem.objects.get(sheet=org.sheet_a, title="一度だけ追加")
+    assert f'id="item-{item.pk}"' in text(second)  # the second answer shows the same row
+
+
+def test_each_opened_form_has_its_own_token(org, as_persona):
+    client = as_persona("head_a")
+    tokens = {
+        re.search(r'name="once" value="([0-9a-f]+)"', text(client.get(url(org), **HTMX))).group(1)
+        for _ in range(2)
+    }
+    assert len(tokens) == 2

@@ -28,16 +28,6 @@ def test_a_stale_page_is_refused(org, as_persona, submitted):
     assert GoalSheet.objects.get(pk=org.sheet_a.pk).status == SheetStatus.SUBMITTED
 
 
-def test_another_departments_head_gets_404(org, as_persona, submitted):
-    assert as_persona("head_b").post(url(org), {"version": "2"}).status_code == 404
-
-
-def test_the_head_gets_403(org, as_persona, submitted):
-    assert as_persona("head_a").post(url(org), {"version": "2"}).status_code == 403
-    assert as_persona("chief_a").post(url(org), {"version": "2"}).status_code == 403
-    assert GoalSheet.objects.get(pk=org.sheet_a.pk).status == SheetStatus.SUBMITTED
-
-
 def test_wrong_method(org, as_persona, submitted):
     assert as_persona("planner").get(url(org)).status_code == 405
 

@@ -19,15 +19,6 @@ def test_the_head_reopens_an_accepted_sheet(org, as_persona, accepted):
     assert "見直し中です" in content and goals_url("snapshot_detail", org.sheet_a.pk, 1) in content
 
 
-def test_another_departments_head_gets_404(org, as_persona, accepted):
-    assert as_persona("head_b").post(url(org), {"version": "1"}).status_code == 404
-
-
-def test_a_section_chief_gets_403(org, as_persona, accepted):
-    assert as_persona("chief_a").post(url(org), {"version": "1"}).status_code == 403
-    assert as_persona("planner").post(url(org), {"version": "1"}).status_code == 403
-
-
 def test_wrong_method(org, as_persona, accepted):
     assert as_persona("head_a").get(url(org)).status_code == 405
 

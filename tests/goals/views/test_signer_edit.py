@@ -24,14 +24,6 @@ def test_the_head_corrects_a_name(org, as_persona, signer):
     assert SheetSigner.objects.get(pk=signer.pk).name == "市民 花子"
 
 
-def test_another_departments_head_gets_404(org, as_persona, signer):
-    assert as_persona("head_b").get(url(org, signer)).status_code == 404
-
-
-def test_a_section_chief_gets_403(org, as_persona, signer):
-    assert as_persona("chief_a").get(url(org, signer)).status_code == 403
-
-
 def test_wrong_method(org, as_persona, signer):
     assert as_persona("head_a").put(url(org, signer)).status_code == 405
 

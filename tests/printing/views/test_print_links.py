@@ -33,3 +33,11 @@ def test_sheet_links_follow_permissions(org, persona, kinds):
         if f"{base}?kind={kind}" in html
     ]
     assert found == kinds
+
+
+@pytest.mark.parametrize("persona", ["head_a", "chief_a", "planner", "head_b"])
+def test_sheet_links_read_nothing_but_the_users_roles(org, persona, django_assert_num_queries):
+    user = org.persona(persona)
+
+    with django_assert_num_queries(1):  # the user's roles (cached on the user afterwards)
+        render(LINKS, user, sheet=org.sheet_a)

@@ -45,15 +45,5 @@ def test_not_a_common_item_is_404(mid_year, client_for):
     assert client_for(mid_year.head_a).post(url, {"section": ""}).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["head_b", "chief_b"])
-def test_another_department_gets_404(mid_year, client_for, url, persona):
-    assert client_for(mid_year.persona(persona)).post(url, {"section": ""}).status_code == 404
-
-
-@pytest.mark.parametrize("persona", ["planner", "chief_a"])
-def test_readers_get_403(mid_year, client_for, url, persona):
-    assert client_for(mid_year.persona(persona)).post(url, {"section": ""}).status_code == 403
-
-
 def test_wrong_method(mid_year, client_for, url):
     assert client_for(mid_year.head_a).get(url).status_code == 405

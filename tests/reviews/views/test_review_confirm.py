@@ -40,18 +40,6 @@ def test_stale_page_is_refused_with_a_message(mid_year, client_for, review, url)
     assert review.status == ReviewStatus.SUBMITTED
 
 
-@pytest.mark.parametrize("persona", ["head_b", "chief_b", "chief_a2"])
-def test_another_department_or_section_gets_404(mid_year, client_for, review, url, persona):
-    assert client_for(mid_year.persona(persona)).post(url, {"version": 1}).status_code == 404
-
-
-@pytest.mark.parametrize("persona", ["planner", "chief_a"])
-def test_readers_get_403(mid_year, client_for, review, url, persona):
-    assert client_for(mid_year.persona(persona)).post(url, {"version": 1}).status_code == 403
-    review.refresh_from_db()
-    assert review.status == ReviewStatus.SUBMITTED
-
-
 def test_wrong_method(mid_year, client_for, url):
     assert client_for(mid_year.head_a).get(url).status_code == 405
 

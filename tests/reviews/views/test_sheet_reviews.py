@@ -55,11 +55,6 @@ def test_filter_and_stage(mid_year, client_for, url, shared):
     assert "年度末確認" in page and "市民課の記入" not in page
 
 
-@pytest.mark.parametrize("persona", ["head_b", "chief_b"])
-def test_another_department_gets_404(mid_year, client_for, url, persona):
-    assert client_for(mid_year.persona(persona)).get(url).status_code == 404
-
-
 def test_wrong_method(mid_year, client_for, url):
     assert client_for(mid_year.head_a).post(url).status_code == 405
 

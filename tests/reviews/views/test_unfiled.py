@@ -24,11 +24,6 @@ def test_stage_choice(mid_year, client_for):
     assert "年度末確認 未提出の一覧" in page
 
 
-@pytest.mark.parametrize("persona", ["head_a", "chief_a"])
-def test_others_get_403(mid_year, client_for, persona):
-    assert client_for(mid_year.persona(persona)).get(URL).status_code == 403
-
-
 def test_wrong_method(mid_year, client_for):
     assert client_for(mid_year.planner).post(URL).status_code == 405
 
