@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Border, Side
 
 from excel import xlsx
@@ -132,6 +134,14 @@ def test_rich_text_wholly_struck_is_not_read_and_a_plain_sheet_has_nothing_unrea
     sheet = read(simple_workbook([ROW]))
     assert sheet.unread_cells == []
     assert sheet.accounting["unread"] == 0
+    wb = load_workbook(io.BytesIO(simple_workbook([ROW, ["2", *ROW[1:]]])), rich_text=True)
+    wb.active["B6"] = CellRichText([TextBlock(InlineFont(strike=True), "消した項目")])
+    sheet = read(to_bytes(wb))
+    assert [item.data.title for item in sheet.items] == ["窓口の改善", ""]
+    assert [(use.address, use.value, use.reason) for use in sheet.unread_cells] == [
+        ("B6", "消した項目", "取り消し線（見え消し）")
+    ]
+    assert "実施項目が空欄です。" not in [p.message for p in sheet.problems]  # continues item 1
 
 
 def test_a_sheet_whose_borders_run_to_row_6000_is_not_too_big():
