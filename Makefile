@@ -42,8 +42,15 @@ run: demo
 	@echo "http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。上のデモ用ログインでログインしてください。"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# In parallel (pytest-xdist, one worker per core; TEST_WORKERS=0 runs in this process). pytest's
+# exit code 5, "no tests ran", is a failure and says so.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then \
+		echo "make test: テストが1件も実行されませんでした（pytest の終了コード 5）。失敗として扱います。" >&2; \
+	fi; \
+	exit $$status
 
 # Production-style serving (PostgreSQL, gunicorn, WhiteNoise). Needs SECRET_KEY, ALLOWED_HOSTS and
 # DATABASE_URL in the environment; see README.md, "本番環境".

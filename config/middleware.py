@@ -2,6 +2,7 @@
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.template import loader
@@ -35,6 +36,17 @@ class HtmxLoginRedirectMiddleware:
             expired = HttpResponse("ログインの有効期限が切れました。", status=401)
             return trigger_client_event(expired, "session-expired")
         return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's, except that a view marked `login_not_required` is let through before the user
+    is looked up: the public pages (/public/) never touch the session, so they carry no
+    `Vary: Cookie` and a CDN or proxy can share them between readers."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class RequestBodyLimitMiddleware:
@@ -117,10 +129,20 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if is_public_page(request):
+            # The same for everyone and rendered without the visitor: left shareable, and the
+            # session is not touched (no `Vary: Cookie`).
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = self.VALUE
         return response
+
+
+def is_public_page(request) -> bool:
+    """A view of the public site (marked `public_page` by publication.http.public_view)."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and getattr(match.func, "public_page", False))
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

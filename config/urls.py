@@ -35,6 +35,9 @@ urlpatterns = [
     path("excel/", include("excel.urls")),
     path("reviews/", include("reviews.urls")),
     path("print/", include("printing.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("publication/", include("publication.urls")),
+    path("public/", include("publication.public_urls")),
 ]
 
 # A lost database connection is a 503 with its own Japanese page (config/views.py).

@@ -16,6 +16,7 @@ from django.db import transaction
 from departments.models import Department, RoleAssignment, Section
 from goals.models import Category, FiscalYear, GoalSheet
 from goals.services import ItemData, SheetData, SignerData, sheet_import
+from publication.demo import publish_demo
 from reviews.models import AchievementLevel, AchievementScale, ProgressMark, ProgressScale
 from reviews.services import ReviewData, review_import, reviews_import_achievements
 
@@ -105,6 +106,8 @@ def _load_users(city: dict, report: DemoReport, password: str) -> None:
                 "first_name": entry["first_name"],
                 "is_superuser": entry.get("superuser", False),
                 "is_staff": entry.get("superuser", False),
+                # Mail goes to the console under `make run`: a demo login receives it there.
+                "email": f"{entry['username']}@example.jp",
             },
         )
         if created:
@@ -195,4 +198,5 @@ def load_demo(
         _load_users(city, report, password)
     for path in sorted((FIXTURES / "sheets").glob("*.json")):
         _load_sheet(path, report, reset)
+    publish_demo()  # the public site is not empty after `make run`
     return report

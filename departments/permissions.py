@@ -222,6 +222,20 @@ def review_access(user, *, item, section) -> Access:
     return Access.NONE
 
 
+# ReviewStatus.DRAFT, spelled out: reviews (which defines it) sits above this module.
+DRAFT_STATUS = "draft"
+
+
+def can_read_review_text(user, *, item, section, status: str) -> bool:
+    """A review's texts: a draft's only for its writers (the section's chiefs, the head for the
+    department's own); the others who read the review see that a draft exists, not what it says.
+    Once submitted, everyone who reads the review reads its texts."""
+    access = review_access(user, item=item, section=section)
+    if status == DRAFT_STATUS:
+        return access is Access.WRITE
+    return access is not Access.NONE
+
+
 def reviews_visible_q(user, prefix: str = "") -> Q:
     """A filter for querysets of reviews that matches `review_access` (READ or better)."""
     roles = user_roles(user)
@@ -523,3 +537,38 @@ def can_manage_accounts(user) -> bool:
 def check_manage_accounts(user):
     if not can_manage_accounts(user):
         raise PermissionDenied("アカウントの管理は企画・政策担当が行います。")
+
+
+# Mail (notifications) -----------------------------------------------------------------------
+
+
+def can_view_undelivered_mail(user) -> bool:
+    """The list of mails that did not arrive, and sending them again: planning staff (or an
+    admin). It names people of every department, as planning staff's pages do."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning()
+
+
+def check_undelivered_mail(user):
+    if not can_view_undelivered_mail(user):
+        raise PermissionDenied("届かなかったメールの一覧は企画・政策担当が見ます。")
+
+
+def can_edit_own_notification_settings(user) -> bool:
+    """Each signed-in user decides about their own reminders; nobody edits another's."""
+    return user.is_authenticated and user.is_active
+
+
+# Publication (公表) ------------------------------------------------------------------------
+
+
+def can_publish(user, fiscal_year: int | None = None) -> bool:
+    """Publish a year's sheets and results to citizens, or withdraw them: planning staff (of that
+    year or the current one) and administrators. Reading the public site needs no login."""
+    roles = user_roles(user)
+    return roles.is_admin or roles.is_planning(fiscal_year)
+
+
+def check_publish(user, fiscal_year: int | None = None):
+    if not can_publish(user, fiscal_year):
+        raise PermissionDenied("公表と公表の取り消しは企画・政策担当が行います。")

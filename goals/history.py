@@ -68,6 +68,8 @@ CHANGE_ACTIONS = {
     "section.created": "課を登録",
     "fiscal_year.created": "年度を作成",
     "fiscal_year.updated": "年度の段階・期限を変更",
+    "publication.published": "公表",
+    "publication.withdrawn": "公表を取り消し",
 }
 
 

@@ -11,6 +11,10 @@ from core.wareki import fiscal_year_bounds, fiscal_year_label, wareki_date
 from departments.models import Department, Section
 
 
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
 class FiscalYear(models.Model):
     class Phase(models.TextChoices):
         PLANNING = "planning", "目標設定"
@@ -27,6 +31,19 @@ class FiscalYear(models.Model):
     sheet_deadline = models.DateField("整理表の提出期限", null=True, blank=True)
     mid_year_deadline = models.DateField("中間確認の期限", null=True, blank=True)
     year_end_deadline = models.DateField("年度末確認の期限", null=True, blank=True)
+    # Reminders (notifications): mail on these days before each deadline, then every
+    # `reminder_overdue_every` days while it is overdue (0: no overdue reminders).
+    reminder_days_before = models.JSONField(
+        "期限前の催促（何日前）",
+        default=default_reminder_days,
+        blank=True,
+        help_text="期限の何日前に催促のメールを送るか。例: [7, 1]",
+    )
+    reminder_overdue_every = models.PositiveSmallIntegerField(
+        "期限後の催促の間隔（日）",
+        default=3,
+        help_text="期限を過ぎた翌日から、この日数ごとに催促します。0 なら送りません。",
+    )
     title_with_department = models.BooleanField(
         "表題に部名を入れる",
         default=False,
@@ -60,6 +77,20 @@ class FiscalYear(models.Model):
 
     def natural_key(self):
         return (self.year,)
+
+    def clean(self):
+        super().clean()
+        days = self.reminder_days_before
+        if not isinstance(days, list) or not all(
+            isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 365 for day in days
+        ):
+            raise ValidationError(
+                {
+                    "reminder_days_before": (
+                        "0〜365 の日数を並べてください（例: [7, 1]。0 は期限の当日）。"
+                    )
+                }
+            )
 
     @property
     def label(self) -> str:

@@ -103,6 +103,17 @@ class ReviewStatus(models.TextChoices):
     CONFIRMED = "confirmed", "確認済み"
 
 
+# What a reviewer writes in words (the search reads them; a draft's stay private to its writers).
+REVIEW_TEXT_FIELDS = (
+    "first_half_status",
+    "second_half_plan",
+    "summary",
+    "actual_value",
+    "evaluation_reason",
+    "issues_and_actions",
+)
+
+
 class Review(models.Model):
     """A section's mid-year or year-end review of one item it carries.
 

@@ -5,9 +5,11 @@ this fiscal year, a draft sheet per department with one item each, and the perso
 planner, head_a, head_b, chief_a (市民課), chief_a2 (経済課), chief_b, admin.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from departments.models import Role
@@ -90,6 +92,17 @@ def make_org() -> Org:
         chief_b=person("chief_b", "生活", Role.SECTION_CHIEF, dept_b, section_b1, "生活福祉課長"),
         admin=admin,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_media_root(tmp_path_factory):
+    """Each test process (pytest-xdist worker) writes uploads, PDFs and the PDF cache in a
+    directory of its own, never in the checkout's media/, where one worker's cache clean-up
+    would delete another's files. Subprocesses the tests start inherit it."""
+    media = tmp_path_factory.mktemp("media")
+    os.environ["MEDIA_ROOT"] = str(media)
+    with override_settings(MEDIA_ROOT=str(media)):
+        yield media
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
-    if model._meta.app_label in {"departments", "goals", "reviews"}
+    if model._meta.app_label in {"departments", "goals", "reviews", "notifications", "publication"}
 )
 
 

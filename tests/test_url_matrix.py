@@ -45,9 +45,11 @@ from goals.models import (
     SheetSnapshot,
 )
 from goals.services import sheet_accept, sheet_submit
+from notifications.models import Delivery
 from reviews.models import Review, ReviewStatus
 from tests import factories
 from tests.conftest import PERSONAS
+from tests.publication import helpers as publication_helpers
 
 LOGIN = "login"  # anonymous users are sent to the login page
 
@@ -165,6 +167,36 @@ def city_job(org, *, done=False):
         org.job.file.save("city.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
 
 
+def undelivered_mail(org):
+    org.delivery = Delivery.objects.create(
+        recipient=org.head_a,
+        to_address="head_a@city.example.jp",
+        event="sheet_returned",
+        subject="件名",
+        body_text="本文",
+        status=Delivery.Status.FAILED,
+        attempts=4,
+        last_error="SMTPServerDisconnected",
+    )
+
+
+def published(org):
+    """A's sheet accepted and published, with its year-end results (a confirmed review)."""
+    accepted(org)
+    level = org.fiscal_year.achievement_scale.levels.first()
+    publication_helpers.confirm_year_end(org.item_a, org.section_a1, level)
+    publication_helpers.publish(org, "goals", departments=[org.dept_a])
+    org.publication = publication_helpers.publish(
+        org, "results", departments=[org.dept_a]
+    ).published[0]
+
+
+def public(status=200) -> dict:
+    """The public site: everyone, signed in or not."""
+    return dict.fromkeys(PERSONAS, status)
+
+
+YEAR_GOALS = lambda org: [org.fiscal_year.year, "goals"]  # noqa: E731
 SHEET = lambda org: [org.sheet_a.pk]  # noqa: E731
 ITEM = lambda org: [org.sheet_a.pk, org.item_a.pk]  # noqa: E731
 SIGNER = lambda org: [org.sheet_a.pk, org.signer.pk]  # noqa: E731
@@ -322,9 +354,52 @@ MATRIX: dict[str, Entry] = {
         setup=lambda org: city_job(org, done=True),
         expect=planning_only(200),
     ),
+    # Mail: each user's own settings; planning staff's list of undelivered mail.
+    "notifications:settings": Entry(expect=everyone(200)),
+    "notifications:undelivered": Entry(expect=planning_only(200)),
+    "notifications:resend": Entry(
+        lambda org: [org.delivery.pk],
+        method="post",
+        setup=undelivered_mail,
+        expect=planning_only(302),
+    ),
     "goals:snapshot_detail": Entry(
         lambda org: [org.sheet_a.pk, 1], setup=accepted, expect=department_a(reader=200)
     ),
+    # Publication (公表): planning staff publish and withdraw; the public site needs no login.
+    "publication:manage": Entry(expect=planning_only(200)),
+    "publication:publish": Entry(
+        YEAR_GOALS,
+        method="post",
+        setup=accepted,
+        data=lambda org: {"department": org.dept_a.pk},
+        expect=planning_only(302),
+    ),
+    "publication:unpublish": Entry(
+        YEAR_GOALS, method="post", setup=published, expect=planning_only(302)
+    ),
+    "public:index": Entry(setup=published, expect=public()),
+    "public:search": Entry(query=lambda org: "?q=実施項目", setup=published, expect=public()),
+    "public:data": Entry(setup=published, expect=public()),
+    "public:feed": Entry(setup=published, expect=public()),
+    "public:year": Entry(lambda org: [org.fiscal_year.year], setup=published, expect=public()),
+    "public:csv": Entry(YEAR_GOALS, setup=published, expect=public()),
+    "public:json": Entry(
+        lambda org: [org.fiscal_year.year, "results"], setup=published, expect=public()
+    ),
+    "public:city_pdf": Entry(YEAR_GOALS, setup=published, expect=public()),
+    "public:department": Entry(
+        lambda org: [org.fiscal_year.year, "results", org.dept_a.pk],
+        setup=published,
+        expect=public(),
+    ),
+    "public:department_pdf": Entry(
+        lambda org: [org.fiscal_year.year, "goals", org.dept_a.pk],
+        setup=published,
+        expect=public(),
+    ),
+    "public:version": Entry(lambda org: [org.publication.pk], setup=published, expect=public()),
+    "public:version_pdf": Entry(lambda org: [org.publication.pk], setup=published, expect=public()),
 }
 
 # Django's admin is one application with its own permission checks (is_staff, model

@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "accounts",
     "goals",
     "reviews",
+    "notifications",
     "printing",
     "excel",
+    "publication",
     "demo",
 ]
 
@@ -63,13 +65,16 @@ MIDDLEWARE = [
     # Before anything reads the body (sessions, CSRF): over-size bodies are refused unread.
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A repeated GET of a public page is answered from the cache, before sessions and the rest.
+    "publication.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in user's responses are `private, no-store`.
     "config.middleware.PrivatePagesMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, letting `login_not_required` views (the public site) through before the session.
+    "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.todo",
             ],
             # The admin import's errors in Japanese (templates/admin/import_export/import.html).
             "libraries": {"import_errors": "config.templatetags.import_errors"},
@@ -213,9 +219,30 @@ CITY_NAME = os.environ.get("CITY_NAME", "国分寺市")
 
 # Background jobs (django-tasks), used for the whole city's PDF: TASKS is set by development.py
 # (jobs run at once, in the request) and production.py (the database queue, `manage.py db_worker`).
+# --- Mail (notifications) ----------------------------------------------------------------------
+# EMAIL_BACKEND is decided by development.py (the console: `make run` prints every mail) and
+# production.py (SMTP); EMAIL_FILE_PATH goes with the file backend
+# (django.core.mail.backends.filebased.EmailBackend). SITE_URL is the address users open, put in
+# front of every link in a mail.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "soshiki-mokuhyo@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end of mail ------------------------------------------------------------------------------
+
 # PDF: worker processes that render the departments of the whole city's PDF side by side
 # (0: one per CPU core).
 PDF_RENDER_PROCESSES = int(os.environ.get("PDF_RENDER_PROCESSES", "0"))
+
+# The public site (/public/): how long browsers, a CDN or the city's proxy may show a page without
+# asking again. 0 (the default): they keep it and revalidate each time (ETag, 304), so that an
+# unpublished sheet disappears at once; N seconds: it may still be seen for up to N seconds.
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "0"))
 
 LOGGING = {
     "version": 1,

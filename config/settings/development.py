@@ -7,13 +7,19 @@ request. Never used in production: `config.settings.production` imports `base`, 
 import os
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
-# Development only; production.py requires its own.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+# Development only; production.py requires its own. With DEBUG off (trying production-like
+# behaviour) the well-known key is refused as before.
+SECRET_KEY = os.environ.get("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -38,3 +44,6 @@ TASKS = {
         or "django_tasks.backends.immediate.ImmediateBackend",
     }
 }
+
+# Mail (notifications) is printed on the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"

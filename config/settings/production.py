@@ -67,6 +67,10 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Mail (notifications): production sends through SMTP unless EMAIL_BACKEND says otherwise; the
+# server and SITE_URL come from the environment (see the mail block of the base settings).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import text
+from goals import events
 from goals.history import changelog_record
 from goals.models import (
     GoalSheet,
@@ -69,6 +70,7 @@ def sheet_submit(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
         user=user,
         changes={"状態": status, "_version": [version, sheet.version]},
     )
+    transaction.on_commit(lambda: events.sheet_submitted.send(GoalSheet, sheet=sheet, user=user))
     return sheet
 
 
@@ -96,6 +98,7 @@ def sheet_return(*, sheet: GoalSheet, comment: str, version: int, user) -> GoalS
         user=user,
         changes={"状態": status, "差し戻しの理由": comment, "_version": [version, sheet.version]},
     )
+    transaction.on_commit(lambda: events.sheet_returned.send(GoalSheet, sheet=sheet, user=user))
     return sheet
 
 
@@ -135,6 +138,7 @@ def sheet_accept(*, sheet: GoalSheet, version: int, user) -> SheetSnapshot:
     changes["承認版"] = f"第{snapshot.number}版"
     changes["_version"] = [version, sheet.version]
     changelog_record(sheet=sheet, target=sheet, action="sheet.accepted", user=user, changes=changes)
+    transaction.on_commit(lambda: events.sheet_accepted.send(GoalSheet, sheet=sheet, user=user))
     return snapshot
 
 
@@ -159,5 +163,8 @@ def sheet_revise(*, sheet: GoalSheet, version: int, user) -> GoalSheet:
         action="sheet.revised",
         user=user,
         changes={"状態": status, "_version": [version, sheet.version]},
+    )
+    transaction.on_commit(
+        lambda: events.sheet_revision_started.send(GoalSheet, sheet=sheet, user=user)
     )
     return sheet

@@ -39,7 +39,6 @@ from reviews.selectors.overview import (
 )
 from reviews.selectors.search import (
     ITEM_TEXT_FIELDS,
-    REVIEW_TEXT_FIELDS,
     Excerpt,
     SearchFilters,
     review_search,
@@ -86,7 +85,6 @@ __all__ = [
     "MISSING_LABEL",
     "OPEN",
     "OVERVIEW_FILTERS",
-    "REVIEW_TEXT_FIELDS",
     "STAGES",
     "Dashboard",
     "DepartmentSummary",

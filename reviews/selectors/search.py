@@ -19,21 +19,13 @@ from departments.permissions import (
     sheets_visible_q,
 )
 from goals.models import FiscalYear, GoalItem, GoalItemSection
-from reviews.models import AchievementLevel, Review, Stage
+from reviews.models import REVIEW_TEXT_FIELDS, AchievementLevel, Review, ReviewStatus, Stage
 from reviews.rules import FILED_STATUSES
 from reviews.selectors.slots import with_display_title
 
 # Search across years and departments --------------------------------------------------------
 
 ITEM_TEXT_FIELDS = ("title", "achievement", "method", "deadline", "indicator", "baseline", "target")
-REVIEW_TEXT_FIELDS = (
-    "first_half_status",
-    "second_half_plan",
-    "summary",
-    "actual_value",
-    "evaluation_reason",
-    "issues_and_actions",
-)
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -72,7 +64,10 @@ def _keyword_q(term: str) -> Q:
             item_q |= Q(**{f"{name}__{lookup}": spelling})
         for name in REVIEW_TEXT_FIELDS:
             review_q |= Q(**{f"{name}__{lookup}": spelling})
-    return item_q | Q(Exists(Review.objects.filter(review_q, item=OuterRef("pk"))))
+    # A draft's text is its writers' until submitted (departments.permissions.
+    # can_read_review_text): the search, for planning staff, never matches it.
+    filed = Review.objects.filter(review_q, item=OuterRef("pk")).exclude(status=ReviewStatus.DRAFT)
+    return item_q | Q(Exists(filed))
 
 
 def review_search(*, user, filters: SearchFilters):
@@ -184,6 +179,8 @@ def search_excerpt(item: GoalItem, terms: list[str], *, width: int = 40) -> Exce
         if name != "title"
     ]
     for review in item.reviews.all():
+        if review.status == ReviewStatus.DRAFT:
+            continue  # a draft's text is its writers' until submitted
         who = review.section.name if review.section_id else "部"
         texts += [
             (f"{who}・{Review._meta.get_field(name).verbose_name}", getattr(review, name))

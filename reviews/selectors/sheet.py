@@ -9,10 +9,11 @@ from django.db.models import (
 
 from departments.permissions import (
     Access,
+    can_read_review_text,
     review_access,
 )
 from goals.models import GoalItemSection, GoalSheet
-from reviews.models import Review, ReviewStatus
+from reviews.models import REVIEW_TEXT_FIELDS, Review, ReviewStatus
 
 # For the sheet page: every section's reviews beside each item -----------
 
@@ -89,12 +90,21 @@ def item_review_rows(*, user, items) -> list[tuple]:
     rows = []
     for item in items:
         readable = [
-            review
+            _without_private_text(user, item, review)
             for review in item.reviews.all()
             if review_access(user, item=item, section=review.section) is not Access.NONE
         ]
         rows += [(item, review) for review in readable] or [(item, None)]
     return rows
+
+
+def _without_private_text(user, item, review):
+    """The review as this user may read it: a draft shows its status but not its texts to
+    anyone but its writers (the instance is only read here, never saved)."""
+    if not can_read_review_text(user, item=item, section=review.section, status=review.status):
+        for name in REVIEW_TEXT_FIELDS:
+            setattr(review, name, "")
+    return review
 
 
 def reviews_of_sheet(*, sheet, stage: str) -> dict[tuple[int, int | None], Review]:

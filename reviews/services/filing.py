@@ -12,6 +12,7 @@ from core.editing import EditConflict
 from departments.models import Section
 from goals.models import ChangeLog, GoalItem
 from goals.services import changelog_record
+from reviews import events
 from reviews.models import (
     Review,
     ReviewStatus,
@@ -180,6 +181,10 @@ def _write_review(
         user=user,
         changes=changes,
     )
+    if submit:
+        transaction.on_commit(
+            lambda: events.review_submitted.send(Review, review=review, user=user)
+        )
     return review
 
 
@@ -273,6 +278,7 @@ def review_confirm(*, review: Review, version: int, user) -> Review:
         user=user,
         changes={"状態": ["提出済み", "確認済み"], "_version": [version, review.version]},
     )
+    transaction.on_commit(lambda: events.review_confirmed.send(Review, review=review, user=user))
     return review
 
 
@@ -328,6 +334,7 @@ def review_return(*, review: Review, comment: str, version: int, user) -> Review
             "_version": [version, review.version],
         },
     )
+    transaction.on_commit(lambda: events.review_returned.send(Review, review=review, user=user))
     return review
 
 
@@ -375,4 +382,5 @@ def review_reopen(
     changelog_record(
         sheet=item.sheet, target=review, action="review.reopened", user=user, changes=changes
     )
+    transaction.on_commit(lambda: events.review_reopened.send(Review, review=review, user=user))
     return review

@@ -46,4 +46,60 @@
       row.scrollIntoView({ block: "start" });
     }
   });
+
+  // 共通 and 課 exclude each other (the services refuse both): while 共通 is ticked the section
+  // boxes are disabled, not only faded, so that neither a click nor the keyboard can tick them.
+  function syncCarriers(form) {
+    const common = form.querySelector(".field--is_common input[type=checkbox]");
+    if (!common) return;
+    form.querySelectorAll(".item-form__sections input[type=checkbox]").forEach(function (box) {
+      box.disabled = common.checked;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest(".item-form");
+    if (form && event.target.closest(".field--is_common")) syncCarriers(form);
+  });
+  function syncAll(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll(".item-form").forEach(syncCarriers);
+  }
+  document.addEventListener("DOMContentLoaded", function () { syncAll(document); });
+  document.addEventListener("htmx:load", function (event) { syncAll(event.detail.elt); });
+
+  // Escape in a row open for editing cancels it, as its "やめる" does.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const form = event.target.closest && event.target.closest("#sheet-items form, #sheet-dates");
+    if (!form) return;
+    const place = form.closest("tr") || form;
+    const cancel = Array.from(place.querySelectorAll("a")).find(function (link) {
+      return link.textContent.trim() === "やめる";
+    });
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
+  // Focus after a swap: keyboard users stay where they were. A row opened for editing focuses
+  // its first field; a row saved, cancelled or moved focuses its first link; a deleted row's
+  // place goes to the next row (or the add link).
+  let swapped = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    swapped = target && target.id ? { id: target.id, next: target.nextElementSibling } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!swapped) return;
+    const place = swapped;
+    swapped = null;
+    let element = document.getElementById(place.id);
+    if (!element && place.next && document.contains(place.next)) element = place.next;
+    if (!element) element = document.querySelector("#sheet-items a, #sheet-items button");
+    if (!element) return;
+    const field = element.querySelector("[autofocus]")
+      || element.querySelector("textarea, input:not([type=hidden]), select");
+    const control = field && element.querySelector("form") ? field : element.querySelector("a, button");
+    if (control && typeof control.focus === "function") control.focus({ preventScroll: true });
+  });
 })();

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from departments.permissions import user_roles
-from goals.models import FiscalYear
+from goals.models import FiscalYear, GoalItem
 from goals.selectors import sheet_with_content
 from reviews.models import ReviewStatus, Stage
 from reviews.selectors import (
@@ -16,6 +16,7 @@ from reviews.selectors import (
     dashboard,
     department_years,
     due_facts,
+    item_review_rows,
     my_reviews,
     review_search,
     review_summaries_by_item,
@@ -413,3 +414,36 @@ def test_review_summaries_for_the_sheet_page(mid_year, django_assert_num_queries
     assert org.item_a.pk not in summaries
     chief = review_summaries_by_item(sheet=org.sheet_a, user=org.chief_a2)
     assert [s.reviewer for s in chief[shared.pk]] == ["経済課"]
+
+
+# Drafts stay private (issue 16, point 7) ---------------------------------------------------------
+
+
+def test_a_drafts_text_is_found_by_nobody_but_its_writers(mid_year):
+    org = mid_year
+    make_review(
+        org.item_a, org.section_a1, status=ReviewStatus.DRAFT, first_half_status="まだ下書きの文"
+    )
+    assert found(org.planner, keyword="下書きの文") == []
+    assert found(org.admin, keyword="下書きの文") == []
+
+
+def test_search_rows_show_that_a_draft_exists_but_not_its_text(mid_year):
+    org = mid_year
+    make_review(
+        org.item_a, org.section_a1, status=ReviewStatus.DRAFT, first_half_status="まだ下書きの文"
+    )
+    items = GoalItem.objects.filter(pk=org.item_a.pk)
+    [(_item, review)] = item_review_rows(user=org.planner, items=items)
+    assert review.status == ReviewStatus.DRAFT and review.first_half_status == ""
+    [(_item, review)] = item_review_rows(user=org.chief_a, items=items)  # its writer
+    assert review.first_half_status == "まだ下書きの文"
+    make_review(
+        org.item_a,
+        org.section_a1,
+        status=ReviewStatus.SUBMITTED,
+        stage=Stage.YEAR_END,
+        summary="提出した総括",
+    )
+    rows = item_review_rows(user=org.planner, items=items)
+    assert "提出した総括" in [review.summary for _, review in rows]
