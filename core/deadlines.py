@@ -9,6 +9,7 @@ no date;
 import calendar
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from core.text import clean_line, to_halfwidth_digits
@@ -47,7 +48,15 @@ _YEAR_MONTH = re.compile(
     r"^(?:(?P<era>令和|平成)\s*(?P<era_year>元|\d{1,2})|(?P<year>\d{4}))\s*年\s*"
     r"(?P<month>\d{1,2})\s*月\s*(?:末|中)?$"
 )
-_FISCAL_YEAR_END = {"年度末", "年度内", "3月末(年度末)"}
+# R8.12, 令和8年12月, 2026年12月末: a month of a given year.
+_ABBREVIATED_MONTH = re.compile(
+    r"^(?P<era>[RH])\s*\.?\s*(?P<era_year>元|\d{1,2})\s*[./年]\s*(?P<month>\d{1,2})\s*月?\s*"
+    r"(?:末|中)?$",
+    re.IGNORECASE,
+)
+# Parts of the fiscal year: 上半期 ends on September 30, 第3四半期 on December 31.
+_PERIOD = re.compile(r"^(?:(?P<half>上|下)半期|第\s*(?P<quarter>[1-4])\s*四半期)\s*(?:末|中|内)?$")
+_FISCAL_YEAR_END = {"年度末", "年度内", "年度中", "今年度内", "今年度中", "3月末(年度末)"}
 _AS_NEEDED = {"随時", "通年", "常時", "継続"}
 _ASAP = {"早急", "至急", "早期"}
 
@@ -79,6 +88,19 @@ def deadline_parse(text: str, *, fiscal_year: int) -> Deadline:
         return Deadline(normal, DeadlineKind.AS_NEEDED, None)
     if normal in _ASAP:
         return Deadline(normal, DeadlineKind.ASAP, None)
+    if match := _PERIOD.match(normal):
+        if match["half"]:
+            month = 9 if match["half"] == "上" else 3
+        else:
+            month = {1: 6, 2: 9, 3: 12, 4: 3}[int(match["quarter"])]
+        return Deadline(normal, DeadlineKind.MONTH, month_in_fiscal_year(fiscal_year, month))
+    if match := _ABBREVIATED_MONTH.match(unicodedata.normalize("NFKC", normal)):
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"「{normal}」の月が正しくありません。1月から12月で入力してください。")
+        era_start = {"R": 2019, "H": 1989}[match["era"].upper()]
+        year = era_start + (1 if match["era_year"] == "元" else int(match["era_year"])) - 1
+        return Deadline(normal, DeadlineKind.MONTH, _month_end(year, month))
     if match := _MONTH.match(normal):
         month = int(match["month"])
         if not 1 <= month <= 12:

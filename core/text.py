@@ -7,9 +7,47 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 
 # Markers people put in front of a bullet line, in Excel and in the browser alike.
 BULLET_MARKERS = "・･●〇○◯•‧∙-‐－–—*＊"
-# One or more markers: "・- text" is a bullet, and stripping twice gives what stripping once gave.
-_BULLET_PREFIX = re.compile(rf"^[\s\u3000]*(?:[{re.escape(BULLET_MARKERS)}][\s\u3000]*)+")
+_ALWAYS_MARKERS = "・･●•‧∙*＊"
+# 〇 is also a zero or a placeholder (〇歳児, 〇〇地区); a dash is also a minus sign (-10%).
+_CIRCLES = "〇○◯"
+_DASHES = "-‐－–—"
+_ZERO_COUNTERS = "歳人件年月日回名校割％%箇か個台点倍時分"
 _TILDES = str.maketrans({"~": "～", "〜": "～"})
+
+
+def _marker_end(line: str) -> int:
+    """Where the text after a line's bullet marker(s) starts (0 when it has none).
+
+    A marker counts only when it is one followed by text: `・` and `●` always, `〇` unless it
+    begins a word (`〇〇地区`, `〇歳児`), a dash unless it is a minus sign (`－５％`, `-10%`).
+    One or more markers: "・- text" is a bullet, and stripping twice gives what stripping once
+    gave.
+    """
+    index, length, found = 0, len(line), False
+    while index < length and line[index].isspace():
+        index += 1
+    while index < length:
+        char = line[index]
+        after = line[index + 1] if index + 1 < length else ""
+        if char in _ALWAYS_MARKERS:
+            marker = True
+        elif char in _CIRCLES:
+            marker = (
+                not after
+                or after.isspace()
+                or not (after in _CIRCLES or after in _ZERO_COUNTERS or after.isdigit())
+            )
+        elif char in _DASHES:
+            marker = not after or after.isspace() or not after.isdigit()
+        else:
+            break
+        if not marker:
+            break
+        found = True
+        index += 1
+        while index < length and line[index].isspace():
+            index += 1
+    return index if found else 0
 
 
 def to_halfwidth_digits(text: str) -> str:
@@ -27,11 +65,11 @@ def clean_line(text: str) -> str:
 
 
 def has_bullet_marker(line: str) -> bool:
-    return bool(_BULLET_PREFIX.match(line))
+    return _marker_end(line) > 0
 
 
 def strip_bullet(line: str) -> str:
-    return clean_line(_BULLET_PREFIX.sub("", line, count=1))
+    return clean_line(line[_marker_end(line) :])
 
 
 def split_bullets(text: str) -> list[str]:

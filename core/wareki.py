@@ -6,6 +6,7 @@ A fiscal year is named by the calendar year it starts in: fiscal 2026 runs from 
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from core.text import to_halfwidth_digits
@@ -76,13 +77,32 @@ _WESTERN_DATE = re.compile(
 )
 
 
+# The era's initial, as typed in short dates: R8.4.1, H31.4.1, R元.5.1.
+ERA_INITIALS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
+_ABBREVIATED_DATE = re.compile(
+    r"^\s*(?P<era>[RHSTM])\s*\.?\s*(?P<year>元|\d{1,2})\s*[./\-年]\s*(?P<month>\d{1,2})\s*"
+    r"[./\-月]\s*(?P<day>\d{1,2})\s*日?\s*$",
+    re.IGNORECASE,
+)
+
+
+def expand_era_initial(text: str) -> str:
+    """R8.4.1 → 令和8年4月1日 (full-width letters and digits too); other text unchanged."""
+    normal = unicodedata.normalize("NFKC", text or "")
+    if match := _ABBREVIATED_DATE.match(normal):
+        era = ERA_INITIALS[match["era"].upper()]
+        return f"{era}{match['year']}年{match['month']}月{match['day']}日"
+    return text
+
+
 def parse_date(text: str) -> datetime.date | None:
-    """Read a date typed as 和暦 (令和7年7月25日, 令和元年5月1日) or western (2025/7/25).
+    """Read a date typed as 和暦 (令和7年7月25日, 令和元年5月1日, R7.7.25, H31.4.1) or western
+    (2025/7/25).
 
     Full-width digits are accepted. Returns None when the text is not a date; raises ValueError
     when it looks like one but does not exist (令和7年2月30日) or predates its era.
     """
-    text = to_halfwidth_digits(text or "")
+    text = to_halfwidth_digits(expand_era_initial(text or ""))
     if match := _WAREKI_DATE.match(text):
         era = ERA_BY_NAME[match["era"]]
         era_year = 1 if match["year"] == "元" else int(match["year"])

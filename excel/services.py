@@ -3,11 +3,13 @@
 from django.db import transaction
 
 from departments.models import Department
+from excel.models import ColumnMapping
 from goals.models import Category, FiscalYear, GoalSheet
 from goals.services import (
     SheetData,
     SheetImportError,
     category_create,
+    changelog_record,
     section_create,
     sheet_import,
 )
@@ -70,3 +72,25 @@ def sheet_import_with_vocabulary(
     if achievements:
         reviews_import_achievement_lines(sheet=sheet, achievements=achievements, user=user)
     return sheet
+
+
+@transaction.atomic
+def column_mapping_remember(*, department: Department, chosen: dict[str, str], user=None):
+    """Remember a department's column choices (heading text → field) for its next import."""
+    if not chosen:
+        return None
+    mapping, _ = ColumnMapping.objects.select_for_update().get_or_create(department=department)
+    before = dict(mapping.headings)
+    mapping.headings = before | chosen
+    if mapping.headings == before:
+        return mapping
+    mapping.full_clean()
+    mapping.save()
+    changelog_record(
+        sheet=None,
+        target=mapping,
+        action="excel.mapping_remembered",
+        user=user,
+        changes={"列の対応": [before, mapping.headings]},
+    )
+    return mapping

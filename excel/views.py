@@ -25,7 +25,9 @@ from departments.permissions import (
 )
 from excel import xlsx
 from excel.forms import ImportUploadForm
-from excel.services import sheet_import_with_vocabulary
+from excel.selectors import column_mapping_for
+from excel.services import column_mapping_remember, sheet_import_with_vocabulary
+from excel.uploads import UploadGone, upload_keep, upload_open
 from goals import selectors
 from goals.access import sheet_for_request
 from goals.models import FiscalYear
@@ -101,6 +103,8 @@ def import_preview(request):
         )
         form = ImportUploadForm(user=request.user)
         return _render(request, {"form": form, "form_errors": [message]}, status=413)
+    if request.POST.get("upload_token"):
+        return _preview_again(request)
     _requested_target(request)
     form = ImportUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
@@ -109,11 +113,68 @@ def import_preview(request):
     department = form.cleaned_data["department"]
     check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
     upload = form.cleaned_data["file"]
+    data = upload.read()
     try:
-        imported = xlsx.workbook_read(upload.read(), filename=upload.name)
+        imported = xlsx.workbook_read(
+            data,
+            filename=upload.name,
+            department=department.name,
+            fiscal_year=fiscal_year.year,
+            remembered=column_mapping_for(department=department),
+        )
     except xlsx.WorkbookError as error:
         form.add_error("file", str(error))
         return _render(request, {"form": form}, status=422)
+    token = upload_keep(
+        data=data,
+        filename=upload.name,
+        user=request.user,
+        fiscal_year=fiscal_year,
+        department=department,
+    )
+    return _show_plan(request, imported, fiscal_year, department, token)
+
+
+def _posted_mapping(request) -> dict[str, str]:
+    """The column mapping chosen on the page: map_<letter> = field ("" for none)."""
+    keys = {key for key, _ in xlsx.FIELD_CHOICES}
+    return {
+        name[4:]: value
+        for name, value in request.POST.items()
+        if name.startswith("map_") and name[4:].isalpha() and name[4:].isupper() and value in keys
+    }
+
+
+def _preview_again(request):
+    """The same file read again with the columns mapped as chosen on the page."""
+    try:
+        kept = upload_open(request.POST["upload_token"], user=request.user)
+    except UploadGone as error:
+        form = ImportUploadForm(user=request.user)
+        return _render(request, {"form": form, "form_errors": [str(error)]}, status=400)
+    fiscal_year = get_object_or_404(FiscalYear, pk=kept.fiscal_year)
+    department = get_object_or_404(Department, pk=kept.department)
+    check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
+    try:
+        worksheet = request.POST.get("worksheet") or None
+        same = worksheet is None or worksheet == request.POST.get("mapped_worksheet")
+        imported = xlsx.workbook_read(
+            kept.data,
+            filename=kept.filename,
+            # Another worksheet has other columns: the mapping chosen for this one is not kept.
+            mapping=_posted_mapping(request) if same else None,
+            worksheet=worksheet,
+            department=department.name,
+            fiscal_year=fiscal_year.year,
+            remembered=column_mapping_for(department=department),
+        )
+    except xlsx.WorkbookError as error:
+        form = ImportUploadForm(user=request.user)
+        return _render(request, {"form": form, "form_errors": [str(error)]}, status=422)
+    return _show_plan(request, imported, fiscal_year, department, request.POST["upload_token"])
+
+
+def _show_plan(request, imported, fiscal_year, department, token: str):
     plan = xlsx.import_plan(
         imported,
         fiscal_year=fiscal_year.year,
@@ -127,6 +188,8 @@ def import_preview(request):
         ),
         "plan": plan,
         "show_form": not plan.ok,
+        "upload_token": token,
+        "field_choices": xlsx.FIELD_CHOICES,
     }
     if plan.ok:
         payload = xlsx.plan_payload(plan) | {"user": request.user.pk}
@@ -151,6 +214,12 @@ def import_confirm(request):
         return _render(request, {"form": form, "form_errors": [message]}, status=400)
     if payload.get("user") != request.user.pk:
         raise PermissionDenied("ほかの人が確認した内容は読み込めません。")
+    if payload.get("mismatches") and request.POST.get("accept_mismatch") != "1":
+        message = (
+            "ファイルの部または年度が読み込み先と違います。確かめたうえで"
+            "「違うことを確かめました」にチェックを付けて読み込んでください。"
+        )
+        return _render(request, {"form": form, "form_errors": [message]}, status=400)
     fiscal_year = get_object_or_404(FiscalYear, pk=payload["fiscal_year"])
     department = get_object_or_404(Department, pk=payload["department"])
     check_sheet_import(request.user, department=department, fiscal_year=fiscal_year)
@@ -178,6 +247,9 @@ def import_confirm(request):
             user=request.user, initial={"fiscal_year": fiscal_year, "department": department}
         )
         return _render(request, {"form": form, "write_problems": error.problems}, status=409)
+    column_mapping_remember(
+        department=department, chosen=payload.get("chosen_headings") or {}, user=request.user
+    )
     messages.success(
         request,
         f"{fiscal_year.label} {department.name}の整理表を読み込みました"

@@ -216,6 +216,13 @@ class Review(models.Model):
         who = self.section.name if self.section_id else "部"
         return f"{self.item} / {who} / {self.get_stage_display()}"[:120]
 
+    def _carried_by_section(self, item) -> bool:
+        """Whether the review's section carries the item; from the prefetched carriers when an
+        import read them already (one query per review otherwise)."""
+        if "carriers" in getattr(item, "_prefetched_objects_cache", {}):
+            return any(carrier.section_id == self.section_id for carrier in item.carriers.all())
+        return item.carriers.filter(section_id=self.section_id).exists()
+
     def clean(self):
         super().clean()
         errors = {}
@@ -224,7 +231,7 @@ class Review(models.Model):
             if not item.is_common:
                 errors["section"] = "共通項目以外は課を指定してください。"
         elif not (
-            item.carriers.filter(section_id=self.section_id).exists()
+            self._carried_by_section(item)
             or (item.is_common and item.common_reviewer_section_id == self.section_id)
         ):
             errors["section"] = "この課はこの実施項目を担当していません。"

@@ -117,6 +117,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _import_uploads_in_tmp(settings, tmp_path):
+    """Workbooks kept between an import's preview and its confirmation go to the test's folder."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "import-uploads"
+
+
 @pytest.fixture
 def org(db) -> Org:
     return make_org()

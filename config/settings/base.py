@@ -199,6 +199,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Uploads (Excel import) are refused above this size, with a Japanese message.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# An uploaded workbook is kept here between the preview and the confirmation (so that its columns
+# can be mapped again), never served; files older than two hours are removed.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / "var" / "import-uploads"))
 # Request bodies are refused from their Content-Length before anything parses them
 # (config.middleware.RequestBodyLimitMiddleware): REQUEST_BODY_MAX_BYTES everywhere, the upload
 # limit plus a margin for the rest of the form on the import URLs below and the admin's imports.

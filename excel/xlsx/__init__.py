@@ -61,6 +61,12 @@ from excel.xlsx.export import (
     sheet_xlsx,
     workbook_bytes,
 )
+from excel.xlsx.mapping import (
+    FIELD_CHOICES,
+    ColumnHeading,
+    chosen_headings,
+    mapping_parse,
+)
 from excel.xlsx.payload import (
     achievements_from_payload,
     plan_payload,
@@ -102,6 +108,7 @@ __all__ = [
     "COLUMN_WIDTHS",
     "CONTENT_TYPE",
     "DEADLINE",
+    "FIELD_CHOICES",
     "FONT",
     "FONT_NAME",
     "FONT_SIZE",
@@ -131,6 +138,7 @@ __all__ = [
     "TITLE_FONT",
     "WRAP_CENTER",
     "WRAP_TOP",
+    "ColumnHeading",
     "ImportPlan",
     "ImportedItem",
     "ImportedSheet",
@@ -142,9 +150,11 @@ __all__ = [
     "bullets_from_cell",
     "cell_text",
     "check_upload",
+    "chosen_headings",
     "header_key",
     "import_plan",
     "items_table_xlsx",
+    "mapping_parse",
     "neutralise",
     "plan_payload",
     "sheet_data_from_payload",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict
 
+from excel.xlsx.mapping import chosen_headings
 from excel.xlsx.plan import ImportPlan
 from goals.services import ItemData, SheetData, SignerData
 
@@ -29,6 +30,8 @@ def plan_payload(plan: ImportPlan) -> dict:
         ],
         "new_categories": plan.new_categories,
         "new_sections": plan.new_sections,
+        "mismatches": plan.mismatches,
+        "chosen_headings": chosen_headings(plan.imported.headings),
     }
 
 

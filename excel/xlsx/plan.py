@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from core import text
 from core.deadlines import deadline_parse
@@ -28,8 +30,8 @@ from excel.xlsx.reader import ImportedItem, ImportedSheet, Problem, _normal_labe
 from goals.models import Category, FiscalYear, GoalItem, GoalSheet
 from goals.selectors import fiscal_year_default_scales
 from goals.services import ItemData, SheetData
-from reviews.models import Review
-from reviews.services import achievement_level_lookup
+from reviews.models import Review, Stage
+from reviews.services import achievement_level_choices, achievement_level_lookup
 
 # Import: checking against the database --------------------------------------------------------
 
@@ -60,6 +62,8 @@ class ImportPlan:
     existing: object = None
     existing_items: int = 0
     existing_reviews: int = 0
+    # 中間確認 / 年度末確認 → how many replacing would delete.
+    existing_reviews_by_stage: dict[str, int] = field(default_factory=dict)
     create_fiscal_year: bool = False
     create_department: bool = False
     data: SheetData | None = None
@@ -69,6 +73,8 @@ class ImportPlan:
     rows: list[PlanRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Another department or year named by the file: confirming needs an explicit tick.
+    mismatches: list[str] = field(default_factory=list)
     # Categories or sections the file names that are not registered (and not to be created).
     unknown_names: bool = False
 
@@ -171,9 +177,8 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
         plan.problems.append(Problem(f"{label}は登録されていません。"))
 
     wanted = _comparable(plan.department_name)
-    plan.department = next(
-        (d for d in Department.objects.all() if _comparable(d.name) == wanted), None
-    )
+    departments = list(Department.objects.all())
+    plan.department = next((d for d in departments if _comparable(d.name) == wanted), None)
     if plan.department is not None:
         plan.department_name = plan.department.name
     elif create_missing:
@@ -187,7 +192,17 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
         ).first()
     if plan.existing is not None:
         plan.existing_items = plan.existing.items.count()
-        plan.existing_reviews = Review.objects.filter(item__sheet=plan.existing).count()
+        counts = dict(
+            Review.objects.filter(item__sheet=plan.existing)
+            .order_by()
+            .values_list("stage")
+            .annotate(count=Count("pk"))
+            .values_list("stage", "count")
+        )
+        plan.existing_reviews_by_stage = {
+            label: counts.get(stage, 0) for stage, label in Stage.choices
+        }
+        plan.existing_reviews = sum(counts.values())
         where = f"{label}の{plan.department_name}の整理表"
         if replace is False:
             plan.problems.append(Problem(f"{where}は既にあります。"))
@@ -199,24 +214,40 @@ def _plan_target(plan: ImportPlan, create_missing, replace, may_replace_frozen):
                 )
             )
 
-    imported = plan.imported
-    if imported.title_fiscal_year and imported.title_fiscal_year != year:
-        plan.warnings.append(
-            Problem(
-                f"ファイルの表題は{fiscal_year_label(imported.title_fiscal_year)}です"
-                f"（{label}として読み込みます）。"
-            )
-        )
-    if imported.title_department and _comparable(imported.title_department) != _comparable(
-        plan.department_name
-    ):
-        plan.warnings.append(
-            Problem(
-                f"ファイルの表題は「{imported.title_department}」です"
-                f"（{plan.department_name}として読み込みます）。"
-            )
-        )
+    _mismatches(plan, departments)
     return scale
+
+
+def _mismatches(plan: ImportPlan, departments) -> None:
+    """Another year or department named by the file (title, worksheet name, 職名 such as
+    市民部長): flagged at the top of the preview, to be ticked before confirming."""
+    imported = plan.imported
+    label = fiscal_year_label(plan.fiscal_year_number)
+    if imported.title_fiscal_year and imported.title_fiscal_year != plan.fiscal_year_number:
+        plan.mismatches.append(
+            f"ファイルの表題は{fiscal_year_label(imported.title_fiscal_year)}です"
+            f"（読み込み先は{label}）。"
+        )
+    target = _comparable(plan.department_name)
+    named = []
+    if imported.title_department and _comparable(imported.title_department) != target:
+        named.append((imported.title_department, "表題"))
+    places = [("シート名", imported.worksheet)]
+    places += [("職名", signer.title) for signer in imported.signers]
+    for department in departments:
+        name = _comparable(department.name)
+        if name == target or any(name == _comparable(n) for n, _ in named):
+            continue
+        # A longer registered name that contains this one (子ども家庭部 / 家庭部) is not it.
+        for where, value in places:
+            value = _comparable(value)
+            if name in value and target not in value:
+                named.append((department.name, where))
+                break
+    for name, where in named:
+        plan.mismatches.append(
+            f"ファイルの{where}は「{name}」です（読み込み先は{plan.department_name}）。"
+        )
 
 
 class _ItemChecker:
@@ -262,6 +293,16 @@ class _ItemChecker:
         key = _comparable(data.category)
         if key in self.categories:
             data.category = self.categories[key]
+        elif _looks_like_a_list(data.category):
+            parts = _parts(data.category)
+            known = [self.categories[p] for p in map(_comparable, parts) if p in self.categories]
+            hint = f"（登録されている分類: {'、'.join(known)}）" if known else ""
+            self.problem(
+                f"分類「{data.category}」は1つの名前に見えません（「・」や空白で区切られています）。"
+                f"登録されている分類を1つ書いてください{hint}。",
+                CATEGORY,
+            )
+            self.plan.unknown_names = True
         elif self.create_missing:
             data.category = self.new_categories.setdefault(key, data.category)
             self.row.category_is_new = True
@@ -280,6 +321,23 @@ class _ItemChecker:
                         CARRIERS,
                     )
                 canonical = section.name
+            elif _looks_like_a_list(name) and all(
+                _comparable(part) in self.sections for part in _parts(name)
+            ):
+                # 市民課・経済課 in one line: the registered sections it lists.
+                for part in _parts(name):
+                    canonical = self.sections[_comparable(part)].name
+                    if canonical not in resolved:
+                        resolved.append(canonical)
+                continue
+            elif _looks_like_a_list(name):
+                self.problem(
+                    f"課「{name}」は1つの名前に見えません（「・」や空白で区切られています）。"
+                    "課ごとに改行か「、」で区切って、登録されている名前を書いてください。",
+                    CARRIERS,
+                )
+                self.plan.unknown_names = True
+                continue
             elif self.create_missing:
                 canonical = self.new_sections.setdefault(_comparable(name), name)
                 self.row.new_sections.append(canonical)
@@ -297,9 +355,9 @@ class _ItemChecker:
         lines = []
         for section_name, phrase in item.status_lines:
             if self.scale is not None and achievement_level_lookup(self.scale, phrase) is None:
-                choices = "、".join(level.label for level in self.scale.levels.all())
                 self.problem(
-                    f"達成状況「{phrase}」は尺度「{self.scale.name}」にありません（{choices}）。",
+                    f"達成状況「{phrase}」は尺度「{self.scale.name}」にありません"
+                    f"（使えるのは {achievement_level_choices(self.scale)}）。",
                     STATUS,
                 )
             if section_name and section_name != "部":
@@ -351,6 +409,18 @@ class _ItemChecker:
             deadline_parse(data.deadline, fiscal_year=self.plan.fiscal_year_number)
         except ValueError as error:
             self.problem(str(error), DEADLINE)
+
+
+_LIST_SEPARATORS = re.compile(r"[・･\s\u3000]+")
+
+
+def _parts(name: str) -> list[str]:
+    return [part for part in _LIST_SEPARATORS.split(name.strip()) if part]
+
+
+def _looks_like_a_list(name: str) -> bool:
+    """Names joined by ・ or spaces (市民課・経済課) rather than one name."""
+    return len(_parts(name)) > 1
 
 
 def _resolve_sections(names: list[str], known: dict) -> list[tuple[str, object]]:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import io
 import re
-import unicodedata
+import threading
 import zipfile
-from dataclasses import dataclass, field
 
-from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 
 from core import text
-from core.fields import strip_control_characters
-from core.wareki import parse_date, wareki_date
+from excel.xlsx import accounting as acct
+from excel.xlsx import header_block, rows
+from excel.xlsx.accounting import Accounting, CellUse
 from excel.xlsx.cells import (
     ACHIEVEMENT,
     BASELINE,
@@ -32,140 +31,50 @@ from excel.xlsx.cells import (
     TARGET,
     TITLE,
 )
-from goals.services import ItemData, SignerData
+from excel.xlsx.grid import Grid, grid_of
+from excel.xlsx.header_block import read_header_block
+from excel.xlsx.mapping import (
+    header_key,
+    heading_key,
+    mapping_apply,
+    read_headings,
+    remembered_apply,
+)
+from excel.xlsx.sheet import (
+    ImportedItem,
+    ImportedSheet,
+    Problem,
+    WorkbookError,
+    cell_text,
+)
+from excel.xlsx.sheet import normal_label as _normal_label
+from excel.xlsx.upload import MAX_UNCOMPRESSED_BYTES, OLE_SIGNATURE, check_upload
+from excel.xlsx.worksheets import worksheet_default, worksheet_describe
+from goals.services import ItemData
+
+__all__ = [
+    "MAX_UNCOMPRESSED_BYTES",
+    "OLE_SIGNATURE",
+    "ImportedItem",
+    "ImportedSheet",
+    "Problem",
+    "WorkbookError",
+    "cell_text",
+    "check_upload",
+    "header_key",
+]
 
 # Import: reading a workbook ---------------------------------------------------------------------
 
 MAX_CELL_CHARS = 10_000  # no cell of a real sheet comes near; the fields' own limits are lower
 MAX_ROWS = 5_000
 MAX_COLUMNS = 100
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a zip bomb is refused before openpyxl expands it
 HEADER_SEARCH_ROWS = 200
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROSE_PROPERTY = "soshiki-mokuhyo:prose-cells"
 
 
-class WorkbookError(Exception):
-    """The file cannot be read at all; the message says why, in Japanese."""
-
-
-@dataclass
-class Problem:
-    """Something in the file, located by Excel row and column where that is known."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    label: str = ""
-
-    @property
-    def place(self) -> str:
-        parts = []
-        if self.row:
-            parts.append(f"{self.row}行目")
-        if self.column:
-            parts.append(f"{self.column}列")
-        place = " ".join(parts)
-        if self.label:
-            place += f"（{self.label}）"
-        return place
-
-    def __str__(self) -> str:
-        return f"{self.place}: {self.message}" if self.place else self.message
-
-
-@dataclass
-class ImportedItem:
-    row: int
-    data: ItemData
-    # 達成状況 lines: ("", phrase) for every carrier, or (section name, phrase) for one.
-    status_lines: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class ImportedSheet:
-    """What a workbook holds, as read; names not yet checked against the database."""
-
-    filename: str = ""
-    worksheet: str = ""
-    title: str = ""
-    title_fiscal_year: int | None = None
-    title_department: str = ""
-    header_row: int = 0
-    columns: dict[str, str] = field(default_factory=dict)  # key → column letter
-    created_on: datetime.date | None = None
-    revisions: list[datetime.date] = field(default_factory=list)
-    signers: list[SignerData] = field(default_factory=list)
-    items: list[ImportedItem] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def has_status_column(self) -> bool:
-        return STATUS in self.columns
-
-    def problem(self, message, row=None, key=None):
-        self.problems.append(self.locate(message, row, key))
-
-    def warning(self, message, row=None, key=None):
-        self.warnings.append(self.locate(message, row, key))
-
-    def locate(self, message, row, key) -> Problem:
-        """A Problem at `row`, in the column the header gave to `key` (a field such as TITLE)."""
-        return Problem(
-            message,
-            row=row,
-            column=self.columns.get(key) if key else None,
-            label=SHORT_LABELS.get(key, "") if key else "",
-        )
-
-
-def _normal_label(value) -> str:
-    """A header or label as compared: NFKC (full-width brackets → half-width), no spaces."""
-    if not isinstance(value, str):
-        return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
-
-
-def header_key(value) -> str | None:
-    """Which column a header cell names, with or without its parenthesised second line."""
-    normal = _normal_label(value)
-    if not normal:
-        return None
-    main = normal.split("(", 1)[0]
-    if main in {"番号", "No", "No.", "NO", "NO.", "項番", "通番"}:
-        return NUMBER
-    if main.startswith("実施項目") or "業務目標又は事務の内容" in normal or main == "業務目標":
-        return TITLE
-    if main.startswith("達成状況"):
-        return STATUS
-    if "分類" in main:
-        return CATEGORY
-    if main.startswith("どの水準") or "達成水準" in normal:
-        return ACHIEVEMENT
-    if main.startswith("どのような方法") or "取組の内容" in normal or main == "方法":
-        return METHOD
-    if main.startswith("いつまで") or main == "期限" or normal == "(期限)":
-        return DEADLINE
-    if "課名" in main or main in {"担当課", "共通/課", "担当"}:
-        return CARRIERS
-    return {"指標": INDICATOR, "現状値": BASELINE, "目標値": TARGET}.get(main)
-
-
-_HEADER_BLOCK_LABELS = {
-    "作成日": "created",
-    "作成年月日": "created",
-    "職名": "title",
-    "職": "title",
-    "氏名": "name",
-}
-_DATE_TOKEN = re.compile(
-    r"((?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\d{4}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?)"
-    r"\s*(見直し|改定|改訂|修正|変更)?"
-)
-_TITLE_YEAR = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年度")
-_TITLE_DEPARTMENT = re.compile(r"[(（]\s*(.+?)の組織目標\s*[)）]")
+_DITTO = {"〃", "″", "同上", "同左", "々"}
+_COMMON = {"共通", "(共通)", "[共通]", "部共通", "全課共通"}
 _ITEM_NUMBER = re.compile(r"^\s*(?:No\.?\s*)?(\d{1,5})\s*[.．)）]?\s*$", re.IGNORECASE)
 # A list whose lines carry their own numbering (①, (1), 1., ア.) is printed as typed.
 _NUMBERED_LINE = re.compile(
@@ -176,166 +85,195 @@ _NUMBERED_LINE = re.compile(
 )
 
 
-def cell_text(value) -> str:
-    """A cell's value as text: numbers without `.0`, Excel dates in 和暦, line endings unified,
-    invisible control characters (left over from other systems) dropped."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return wareki_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return strip_control_characters(str(value).replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def bullets_from_cell(value: str) -> tuple[list[str], bool]:
     """(lines, as_prose) from a cell: `・`, `●`, `〇`, `-` or plain line breaks make bullets.
 
-    A single line without a marker is prose, and so is a list whose every line carries its own
-    numbering (①…, (1)…): both are printed as typed.
+    When the cell's lines carry markers, a line without one is the same bullet wrapped
+    (Alt+Enter inside a sentence), not a new bullet. A single line without a marker is prose,
+    and so is a list whose every line carries its own numbering (①…, (1)…): both are printed as
+    typed.
     """
     raw = [line for line in (value or "").split("\n") if line.strip()]
+    if any(text.has_bullet_marker(line) for line in raw):
+        lines: list[str] = []
+        for line in raw:
+            if text.has_bullet_marker(line) or not lines:
+                lines.append(text.strip_bullet(line))
+            else:
+                lines[-1] = _joined(lines[-1], text.clean_line(line))
+        return [line for line in lines if line], False
     lines = text.split_bullets(value)
     if not lines:
         return [], False
-    if any(text.has_bullet_marker(line) for line in raw):
-        return lines, False
     if len(lines) == 1 or all(_NUMBERED_LINE.match(line) for line in lines):
         return lines, True
     return lines, False
 
 
-def check_upload(data: bytes, filename: str) -> None:
-    limit = settings.UPLOAD_MAX_BYTES
-    if not data:
-        raise WorkbookError("ファイルが空です（0バイト）。Excel で保存し直してから選んでください。")
-    if len(data) > limit:
-        raise WorkbookError(
-            f"ファイルが大きすぎます（{len(data) / 1024 / 1024:.1f}MB）。"
-            f"{limit // 1024 // 1024}MB 以下のファイルにしてください。"
-        )
-    if data.startswith(OLE_SIGNATURE):
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise WorkbookError(
-                "パスワードで保護されたファイルは読み込めません。"
-                "Excel でパスワードを解除して保存し直してから選んでください。"
-            )
-        raise WorkbookError(
-            "古い形式の Excel ファイル（.xls）は読み込めません。"
-            "Excel で「Excel ブック（*.xlsx）」として保存し直してから選んでください。"
-        )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookError(
-            "Excel ファイル（.xlsx）ではありません。"
-            "Excel で「Excel ブック（*.xlsx）」として保存したファイルを選んでください。"
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        expanded = sum(info.file_size for info in archive.infolist())
-        content_types = (
-            archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-        )
-    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-        raise WorkbookError("ファイルが壊れているため読み込めません。") from error
-    lower = filename.lower()
-    if (
-        lower.endswith((".xlsm", ".xltm", ".xlam"))
-        or any(name.lower().endswith("vbaproject.bin") for name in names)
-        or b"macroEnabled" in content_types
-    ):
-        raise WorkbookError(
-            "マクロを含むファイル（.xlsm）は読み込めません。"
-            "Excel で「Excel ブック（*.xlsx）」として保存し直してから選んでください。"
-        )
-    if "xl/workbook.xml" not in names:
-        raise WorkbookError(
-            "Excel ファイル（.xlsx）ではありません。"
-            "Excel で「Excel ブック（*.xlsx）」として保存したファイルを選んでください。"
-        )
-    if expanded > MAX_UNCOMPRESSED_BYTES:
-        raise WorkbookError("ファイルの中身が大きすぎるため読み込めません。")
+def _joined(before: str, after: str) -> str:
+    """A sentence wrapped onto the next line, joined back (a space between Latin words)."""
+    if before and after and before[-1].isascii() and before[-1].isalnum() and after[0].isascii():
+        return f"{before} {after}"
+    return before + after
+
+
+# openpyxl redraws the borders of every merged range as it loads a workbook (MergedCellRange
+# .format), which is most of the time spent loading a sheet with hundreds of merged cells; the
+# import never looks at borders. The wrapper skips that step only in a thread that is loading a
+# workbook for the import; everywhere else (the export merging cells) it does what it did.
+_loading = threading.local()
+_format_borders = MergedCellRange.format
+
+
+def _format_unless_importing(self):
+    if not getattr(_loading, "active", False):
+        _format_borders(self)
+
+
+MergedCellRange.format = _format_unless_importing
 
 
 def _open(data: bytes):
+    _loading.active = True
+    try:
+        return _load(data)
+    finally:
+        _loading.active = False
+
+
+def _has_struck_runs(data: bytes) -> bool:
+    """Whether a string or an inline string of the workbook has a run with strike set."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return any(
+            b"strike" in archive.read(name)
+            for name in archive.namelist()
+            if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/sheet")
+        )
+    except (zipfile.BadZipFile, OSError, RuntimeError, KeyError):
+        return True
+
+
+def _load(data: bytes):
     try:
         # Cached values, not formulas: a 番号 typed as =A5+1 reads as the number Excel shows.
-        return load_workbook(io.BytesIO(data), data_only=True)
+        # Rich text kept when some run is struck through (見え消し), to tell it from the rest;
+        # reading every string as rich text costs, so only then.
+        return load_workbook(io.BytesIO(data), data_only=True, rich_text=_has_struck_runs(data))
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError(
             "ファイルが壊れているか、Excel ブック（.xlsx）として読めません。"
         ) from error
 
 
-def _find_header(ws) -> tuple[int, dict[str, int]] | None:
-    for row in ws.iter_rows(
-        min_row=1, max_row=min(ws.max_row, HEADER_SEARCH_ROWS), max_col=MAX_COLUMNS
-    ):
+def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
+    for row in grid.rows():
+        if row > HEADER_SEARCH_ROWS:
+            break
         columns: dict[str, int] = {}
-        for cell in row:
-            key = header_key(cell.value)
-            if key and key not in columns:
-                columns[key] = cell.column
-        if TITLE in columns and len(columns) >= 4:
-            return row[0].row, columns
+        for column, value in grid.row_cells(row):
+            key = heading_key(value)[0]
+            if key and key not in columns and column <= MAX_COLUMNS:
+                columns[key] = column
+        below = {heading_key(value)[0] for _, value in grid.row_cells(row + 1)} - {""}
+        if TITLE in columns and len(set(columns) | below) >= 4:
+            return row, columns
     return None
 
 
-def workbook_read(data: bytes, *, filename: str = "") -> ImportedSheet:
+def workbook_read(
+    data: bytes,
+    *,
+    filename: str = "",
+    mapping: dict[str, str] | None = None,
+    worksheet: str | None = None,
+    department: str = "",
+    fiscal_year: int | None = None,
+    remembered: dict[str, str] | None = None,
+) -> ImportedSheet:
     """Read a sheet from .xlsx bytes. Raises WorkbookError when the file is unusable as a whole;
-    everything else is collected as problems (which block the import) and warnings."""
+    everything else is collected as problems (which block the import) and warnings.
+
+    `mapping`: column letter → field ("" for none), as chosen in the preview or with
+    `import_xlsx --map`; the other columns keep what their headings say. `worksheet`: the one
+    to read; without it, the one naming `department` and `fiscal_year` (the target), never an
+    example sheet, else the first that looks like a sheet."""
     check_upload(data, filename)
     workbook = _open(data)
-    found = None
-    for ws in workbook.worksheets:
-        if ws.sheet_state != "visible":
+    grids, candidates = {}, {}
+    for candidate in workbook.worksheets:
+        grids[candidate.title] = grid_of(candidate)
+        if candidate.sheet_state != "visible":
             continue
-        found = _find_header(ws)
-        if found:
-            break
-    if not any(
-        cell.value not in (None, "")
-        for ws in workbook.worksheets
-        for row in ws.iter_rows(max_row=min(ws.max_row, 50), max_col=MAX_COLUMNS)
-        for cell in row
-    ):
+        if found := _find_header(grids[candidate.title]):
+            candidates[candidate.title] = (candidate, found)
+    if not any(g.values or g.excluded for g in grids.values()):
         raise WorkbookError("ファイルが空です。整理表を書いたシートがありません。")
+    choices = [
+        worksheet_describe(name, grids[name], found[0], department=department, year=fiscal_year)
+        for name, (_, found) in candidates.items()
+    ]
+    if worksheet and worksheet not in candidates:
+        raise WorkbookError(f"シート「{worksheet}」には整理表の見出しがありません。")
+    found = ws = grid = None
+    if choices:
+        chosen = worksheet or worksheet_default(choices).name
+        ws, found = candidates[chosen]
+        grid = grids[chosen]
     if found is None:
         raise WorkbookError(
             "整理表の見出しが見つかりません。「番号」「実施項目」「どの水準まで」"
             "「どのような方法で」「いつまで」「共通/課名」の見出しの行がある表を選んでください。"
         )
-    if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+    # Rows with content, not the sheet's dimension: borders drawn to row 6,000 do not count.
+    if len(grid.rows()) > MAX_ROWS or grid.max_column > MAX_COLUMNS:
         raise WorkbookError(
-            f"シート「{ws.title}」の行または列が多すぎます（{MAX_ROWS}行・{MAX_COLUMNS}列まで）。"
+            f"シート「{ws.title}」の行または列が多すぎます"
+            f"（内容のある行は{MAX_ROWS:,}行・{MAX_COLUMNS}列まで）。"
         )
-    header_row, columns = found
+    heading_row = found[0]
+    header_row, headings = read_headings(grid, _heading_merges(ws, heading_row), heading_row)
     sheet = ImportedSheet(
-        filename=filename,
-        worksheet=ws.title,
-        header_row=header_row,
-        columns={key: get_column_letter(column) for key, column in columns.items()},
+        filename=filename, worksheet=ws.title, header_row=header_row, heading_row=heading_row
     )
+    sheet.worksheets = choices
+    remembered_apply(headings, remembered or {})
+    for message in mapping_apply(headings, mapping or {}):
+        sheet.problem(message)
+    sheet.headings = headings
+    columns = {heading.key: heading.column for heading in headings if heading.key}
+    sheet.columns = {key: get_column_letter(column) for key, column in columns.items()}
     missing = [SHORT_LABELS[key] for key in (NUMBER, CATEGORY, DEADLINE) if key not in columns]
     if missing:
         sheet.warning(f"見出し「{'」「'.join(missing)}」の列がありません（空欄として読みます）。")
     prose_cells = _prose_cells(workbook)
-    _read_header_block(ws, sheet)
-    _read_items(ws, sheet, columns, prose_cells)
-    others = [
-        other.title
-        for other in workbook.worksheets
-        if other is not ws and other.sheet_state == "visible" and _find_header(other)
-    ]
+    used = Accounting()
+    for use in grid.excluded:
+        used.add(use)
+    read_header_block(grid, sheet, used)
+    _read_items(ws, grid, sheet, columns, prose_cells, used)
+    sheet.cells = _account(grid, sheet, columns, used)
+    others = [name for name in candidates if name != ws.title]
     if others:
         sheet.warning(
             f"シート「{ws.title}」を読みました。ほかのシート（{'、'.join(others)}）は読みません。"
         )
     return sheet
+
+
+def _heading_merges(ws, heading_row: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Covered cell → its merged range's anchor, for the (up to two) heading rows."""
+    covered = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row < heading_row or merged.min_row > heading_row + 1:
+            continue
+        for row in range(
+            max(merged.min_row, heading_row), min(merged.max_row, heading_row + 1) + 1
+        ):
+            for column in range(merged.min_col, merged.max_col + 1):
+                if (row, column) != (merged.min_row, merged.min_col):
+                    covered[(row, column)] = (merged.min_row, merged.min_col)
+    return covered
 
 
 def _prose_cells(workbook) -> set[str]:
@@ -344,115 +282,6 @@ def _prose_cells(workbook) -> set[str]:
         if prop.name == PROSE_PROPERTY and isinstance(prop.value, str):
             return set(prop.value.split())
     return set()
-
-
-def _read_header_block(ws, sheet: ImportedSheet) -> None:
-    cells: dict[tuple[int, int], str] = {}
-    for row in ws.iter_rows(min_row=1, max_row=sheet.header_row - 1, max_col=MAX_COLUMNS):
-        for cell in row:
-            value = cell_text(cell.value).strip()
-            if value:
-                cells[(cell.row, cell.column)] = value
-    for (_, _), value in sorted(cells.items()):
-        if "組織目標展開整理表" in value or "組織目標" in value:
-            sheet.title = " ".join(value.split())
-            break
-    if sheet.title:
-        normal = text.to_halfwidth_digits(sheet.title)
-        if match := _TITLE_YEAR.search(normal):
-            era_start = {"令和": 2019, "平成": 1989}[match[1]]
-            sheet.title_fiscal_year = era_start + (1 if match[2] == "元" else int(match[2])) - 1
-        if (match := _TITLE_DEPARTMENT.search(sheet.title)) and match[1].strip() != "部":
-            sheet.title_department = match[1].strip()
-
-    labels = {
-        position: _HEADER_BLOCK_LABELS[_normal_label(value)]
-        for position, value in cells.items()
-        if _normal_label(value) in _HEADER_BLOCK_LABELS
-    }
-
-    def values_of(row: int, column: int) -> list[tuple[int, int, str]]:
-        right = sorted((c, v) for (r, c), v in cells.items() if r == row and c > column)
-        found = []
-        for c, value in right:
-            if (row, c) in labels:
-                break
-            found.append((row, c, value))
-        if found:
-            return found
-        below = []
-        for r in range(row + 1, sheet.header_row):
-            if (r, column) in labels or (r, column) not in cells:
-                break
-            below.append((r, column, cells[(r, column)]))
-        return below
-
-    created_values, titles, names = [], [], []
-    for (row, column), kind in sorted(labels.items()):
-        values = values_of(row, column)
-        if kind == "created":
-            created_values += values
-        else:
-            target = titles if kind == "title" else names
-            for r, _, value in values:
-                target += [(r, line.strip()) for line in value.split("\n") if line.strip()]
-    _read_dates(sheet, created_values)
-    if len(titles) != len(names):
-        sheet.problem(
-            f"職名（{len(titles)}件）と氏名（{len(names)}件）の数が合いません。"
-            "署名者ごとに職名と氏名を書いてください。",
-            row=(titles or names)[0][0],
-        )
-    sheet.signers = [
-        SignerData(title=title, name=name)
-        for (_, title), (_, name) in zip(titles, names, strict=False)
-    ]
-    if not sheet.signers:
-        sheet.warning("職名・氏名が見つかりません（署名者なしで読み込みます）。")
-
-
-def _read_dates(sheet: ImportedSheet, values: list[tuple[int, int, str]]) -> None:
-    if not values:
-        sheet.warning("作成日が見つかりません（年度の初日を作成日とします）。")
-        return
-    dates: list[tuple[datetime.date, bool]] = []
-    for row, column, value in values:
-        normal = text.to_halfwidth_digits(value)
-        tokens = list(_DATE_TOKEN.finditer(normal))
-        if not tokens:
-            sheet.problems.append(
-                Problem(
-                    f"作成日「{value}」を日付として読めません（例: 令和8年4月1日）。",
-                    row=row,
-                    column=get_column_letter(column),
-                    label="作成日",
-                )
-            )
-            continue
-        for token in tokens:
-            try:
-                day = parse_date(token[1])
-            except ValueError:
-                sheet.problems.append(
-                    Problem(
-                        f"「{token[1]}」は存在しない日付です。",
-                        row=row,
-                        column=get_column_letter(column),
-                        label="作成日",
-                    )
-                )
-                continue
-            if day is not None:
-                dates.append((day, bool(token[2])))
-    plain = [day for day, revised in dates if not revised]
-    revised = [day for day, revised in dates if revised]
-    if plain:
-        sheet.created_on = plain[0]
-        # A second date without 見直し can only be a revision as well.
-        revised = sorted(set(revised + plain[1:]))
-    elif revised:
-        sheet.problem("作成日がなく見直し日だけがあります。作成日を書いてください。")
-    sheet.revisions = [day for day in revised if day != sheet.created_on]
 
 
 def _merged_anchors(ws, first_row: int, columns: set[int]) -> dict[tuple[int, int], tuple]:
@@ -470,15 +299,10 @@ def _merged_anchors(ws, first_row: int, columns: set[int]) -> dict[tuple[int, in
     return anchors
 
 
-def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: set[str]) -> None:
+def _read_items(ws, grid: Grid, sheet, columns, prose_cells, used: Accounting) -> None:
     first_row = sheet.header_row + 1
     anchors = _merged_anchors(ws, first_row, set(columns.values()))
-    grid = {
-        (cell.row, cell.column): cell.value
-        for row in ws.iter_rows(min_row=first_row, max_row=ws.max_row, max_col=MAX_COLUMNS)
-        for cell in row
-        if cell.value is not None
-    }
+    values = grid.values
 
     def read(row: int, key: str) -> tuple[str, bool]:
         """(text, covered): covered means a merged cell from a row above holds the text."""
@@ -487,21 +311,47 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
             return "", False
         anchor = anchors.get((row, column))
         if anchor is not None and anchor[0] != row:
-            return cell_text(grid.get(anchor)), True
+            return cell_text(values.get(anchor)), True
         position = anchor or (row, column)
-        return cell_text(grid.get(position)), False
+        return cell_text(values.get(position)), False
 
-    header_texts = _header_texts(ws, sheet.header_row)
-    last_column = ws.max_column  # computed from every cell each time it is asked for
+    for heading_row in range(sheet.heading_row, sheet.header_row + 1):
+        for column, value in grid.row_cells(heading_row):
+            key = next((k for k, c in columns.items() if c == column), None)
+            if key:
+                used.read(heading_row, column, cell_text(value), f"見出し（{SHORT_LABELS[key]}）")
+    header_texts = _header_texts(grid, sheet.header_row)
+    block_texts = header_block.block_texts(sheet, used)
     previous: ImportedItem | None = None
-    for row in range(first_row, ws.max_row + 1):
+    for row in grid.rows():
+        if row < first_row:
+            continue
+        row_cells = grid.row_cells(row)
+
+        def skip(reason, row=row, row_cells=row_cells):
+            for column, value in row_cells:
+                used.unread(row, column, cell_text(value), reason)
+
+        kind = rows.row_kind(
+            [value for _, value in row_cells], title=sheet.title, block_texts=block_texts
+        )
+        if kind == "page":
+            skip(acct.PAGE_NUMBER)
+            continue
+        if kind == "title":
+            skip(acct.REPEATED_TITLE)
+            continue
         own = {}
         for key in columns:
             value, covered = read(row, key)
             if value.strip() and not covered:
                 own[key] = value
+        if kind == "note":
+            sheet.warning(f"注記として読み込みません: {cell_text(row_cells[0][1])[:40]}", row=row)
+            skip(acct.NOTE)
+            continue
         if not own:
-            continue  # a blank row, or one entirely covered by merged cells
+            continue  # only columns not read: accounted for as such at the end
         too_long = [key for key, value in own.items() if len(value) > MAX_CELL_CHARS]
         for key in too_long:
             sheet.problem(
@@ -510,32 +360,60 @@ def _read_items(ws, sheet: ImportedSheet, columns: dict[str, int], prose_cells: 
                 key=key,
             )
         if too_long:
+            skip(acct.TOO_LONG)
             continue
-        row_values = [grid.get((row, c)) for c in range(1, last_column + 1)]
-        if _is_header_like(row_values, header_texts):
-            continue  # the header repeated at a page break (or its second line)
-        if any(
-            isinstance(v, str) and ("組織目標展開整理表" in v or _normal_label(v) == "作成日")
-            for v in row_values
-        ):
-            continue  # the title block repeated on a later page
+        if _is_header_like([value for _, value in row_cells], header_texts):
+            skip(acct.REPEATED_HEADING)  # the header repeated at a page break (or its 2nd line)
+            continue
         if set(own) == {NUMBER} and not _ITEM_NUMBER.match(text.to_halfwidth_digits(own[NUMBER])):
-            sheet.warning(f"注記として読み飛ばしました: {own[NUMBER][:40]}", row=row)
+            sheet.warning(f"注記として読み込みません: {next(iter(own.values()))[:40]}", row=row)
+            skip(acct.NOTE)
             continue
         item = _read_item(sheet, row, read, previous, prose_cells)
         if item is not None:
             sheet.items.append(item)
             previous = item
+            _account_item(item, len(sheet.items), row, columns, anchors, values, used)
     if not sheet.items:
         sheet.problem("見出しの下に実施項目がありません。")
 
 
-def _header_texts(ws, header_row: int) -> set[str]:
+def _account_item(item, position, row, columns, anchors, values, used) -> None:
+    for key, column in columns.items():
+        if (row, column) in values and anchors.get((row, column), (row,))[0] == row:
+            target = f"{position}件目の実施項目（番号{item.data.number}）の{SHORT_LABELS[key]}"
+            used.read(row, column, cell_text(values[(row, column)]), target)
+
+
+def _account(grid: Grid, sheet: ImportedSheet, columns: dict[str, int], used) -> list[CellUse]:
+    """Every cell not yet accounted for: why it is not read."""
+    mapped = set(columns.values())
+    headings = {heading.column: heading.heading for heading in sheet.headings}
+    for (row, column), value in grid.values.items():
+        if used.has(row, column):
+            continue
+        typed = cell_text(value)
+        if row < sheet.heading_row:
+            reason = acct.ABOVE_TABLE
+        elif row <= sheet.header_row:
+            reason = acct.UNMAPPED_HEADING
+        elif column not in mapped:
+            heading = " ".join(cell_text(headings.get(column)).split())
+            reason = (
+                f"読み込まない列（見出し「{heading}」）" if heading else "見出しのない列（表の外）"
+            )
+        else:
+            reason = "表の行として読めない"
+        used.unread(row, column, typed, reason)
+    return used.cells()
+
+
+def _header_texts(grid: Grid, header_row: int) -> set[str]:
     """The header's labels as they may reappear at a page break: whole, without their
     parenthesised line, or that line alone."""
     texts = {_normal_label(label) for label in (*HEADER_LABELS.values(), *SHORT_LABELS.values())}
-    for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row, max_col=MAX_COLUMNS)):
-        normal = _normal_label(cell.value)
+    for _, value in grid.row_cells(header_row):
+        normal = _normal_label(value)
         if normal:
             main, _, rest = normal.partition("(")
             texts |= {normal, main, f"({rest}" if rest else main}
@@ -602,13 +480,20 @@ def _read_item(sheet, row, read, previous, prose_cells) -> ImportedItem | None:
         sheet, prose_cells, row, METHOD, method_covered, method
     )
     data.category = text.clean_line(" ".join(read(row, CATEGORY)[0].split()))
+    if _normal_label(data.category) in _DITTO and previous is not None:
+        data.category = previous.data.category  # 〃 / 同上: the value above
     data.deadline = text.clean_line(" ".join(read(row, DEADLINE)[0].split()))
     for key in (INDICATOR, BASELINE, TARGET):
         setattr(data, key, text.normalize_multiline(read(row, key)[0]))
 
     carriers = text.split_names(read(row, CARRIERS)[0])
-    data.common = any(_normal_label(name) == "共通" for name in carriers)
-    data.sections = [name for name in carriers if _normal_label(name) != "共通"]
+    if len(carriers) > 1 and all(len(name) == 1 for name in carriers):
+        carriers = ["".join(carriers)]  # a name typed vertically, one character a line
+    if len(carriers) == 1 and _normal_label(carriers[0]) in _DITTO and previous is not None:
+        data.common, data.sections = previous.data.common, list(previous.data.sections)
+    else:
+        data.common = any(_normal_label(name) in _COMMON for name in carriers)
+        data.sections = [name for name in carriers if _normal_label(name) not in _COMMON]
     if not carriers:
         sheet.warning("共通/課名が空欄です（担当なしで読み込みます）。", row=row, key=CARRIERS)
 

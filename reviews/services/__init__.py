@@ -20,6 +20,7 @@ from reviews.services.filing import (
 )
 from reviews.services.imports import (
     ReviewData,
+    achievement_level_choices,
     achievement_level_lookup,
     progress_mark_lookup,
     review_import,
@@ -33,6 +34,7 @@ __all__ = [
     "FieldChange",
     "ReviewConflict",
     "ReviewData",
+    "achievement_level_choices",
     "achievement_level_lookup",
     "common_reviewer_assign",
     "progress_mark_lookup",

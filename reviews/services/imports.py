@@ -1,5 +1,7 @@
 """Reviews from files: scale look-ups by code or label, a review as read, the 達成状況 column."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -21,23 +23,41 @@ from reviews.models import (
 
 
 def _comparable(phrase: str) -> str:
-    return (
-        text.unify_tildes(text.to_halfwidth_digits(phrase)).replace(" ", "").replace("\u3000", "")
-    )
+    """A phrase as compared: any width (Ｃ, （）), any case, no spaces; ～ and ~ alike."""
+    normal = unicodedata.normalize("NFKC", phrase or "")
+    return re.sub(r"\s+", "", text.unify_tildes(normal)).casefold()
+
+
+# `C：目標水準を達成した`, `(C) …`, `C.`: a code in front of whatever follows.
+_CODE_PREFIX = re.compile(r"^[(\[]?([a-z0-9]{1,3})[)\]]?(?:[:.、]|$|(?=[^a-z0-9]))")
 
 
 def achievement_level_lookup(scale: AchievementScale, typed: str) -> AchievementLevel | None:
-    """The level a typed phrase means: its code (B), its label, or `B: label`; ～ and ~ alike."""
+    """The level a typed phrase means: its code (B, Ｂ, b), its label, `B: label` or `B：…`,
+    in any width and spacing; ～ and ~ alike."""
     wanted = _comparable(typed)
     if not wanted:
         return None
-    for level in scale.levels.all():
+    levels = list(scale.levels.all())
+    for level in levels:
         candidates = {_comparable(level.label), _comparable(str(level))}
         if level.code:
             candidates.add(_comparable(level.code))
         if wanted in candidates:
             return level
+    if match := _CODE_PREFIX.match(wanted):
+        for level in levels:
+            if level.code and _comparable(level.code) == match[1]:
+                return level
     return None
+
+
+def achievement_level_choices(scale: AchievementScale) -> str:
+    """The codes and labels accepted, for a message: `A（達成した）、B（ほぼ達成した）…`."""
+    return "、".join(
+        f"{level.code}（{level.label}）" if level.code else level.label
+        for level in scale.levels.all()
+    )
 
 
 def progress_mark_lookup(scale: ProgressScale, typed: str) -> ProgressMark | None:
@@ -176,7 +196,10 @@ def reviews_import_achievement_lines(
             level = achievement_level_lookup(scale, phrase)
             if level is None:
                 raise SheetImportError(
-                    [f"{position + 1}行目: 達成状況「{phrase}」は尺度（{scale}）にありません。"]
+                    [
+                        f"{position + 1}行目: 達成状況「{phrase}」は尺度（{scale}）にありません"
+                        f"（使えるのは {achievement_level_choices(scale)}）。"
+                    ]
                 )
             if section_name == "部":
                 targets = [None]

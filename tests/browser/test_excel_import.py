@@ -4,6 +4,7 @@ import pytest
 
 from goals.models import GoalSheet
 from tests import factories
+from tests.excel.test_mapping import other_words_workbook
 from tests.excel.workbooks import simple_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,3 +98,32 @@ def test_the_same_flow_works_without_javascript(browser, live_server, org, files
         assert page.get_by_text("の整理表を読み込みました").is_visible()
     finally:
         context.close()
+
+
+def test_change_a_columns_field_read_again_and_confirm(page, login, org, tmp_path):
+    factories.CategoryFactory(name="その他")
+    path = tmp_path / "別の見出しの整理表.xlsx"
+    path.write_bytes(other_words_workbook())
+    login("head_a")
+    page.goto(f"{page.live_server_url}/excel/import/")
+    page.get_by_label("Excel ファイル").set_input_files(str(path))
+    page.get_by_role("button", name="読み込む内容を確認する").click()
+    mapping = page.get_by_label("H列の読み込み先")
+    mapping.wait_for()
+    assert mapping.input_value() == ""  # 課題: not read unless chosen
+    assert "H5" in page.locator(".import-unread").inner_text()
+
+    mapping.select_option(label="指標")
+    page.get_by_role("button", name="この対応で読み直す").click()
+    page.locator(".import-mapping-table tr", has_text="課題").get_by_text("指定").wait_for()
+    assert page.get_by_label("H列の読み込み先").input_value() == "indicator"
+    assert GoalSheet.objects.get(pk=org.sheet_a.pk).items.count() == 1  # nothing written yet
+
+    page.get_by_role("button", name="既存の整理表を置き換えて読み込む").click()
+    page.wait_for_url("**/sheets/*/")
+    item = GoalSheet.objects.get(pk=org.sheet_a.pk).items.get()
+    assert (item.title, item.indicator, item.method) == (
+        "窓口の改善",
+        "人手が足りない",
+        "受付の見直し",
+    )

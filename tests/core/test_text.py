@@ -1,3 +1,5 @@
+import pytest
+
 from core.text import split_bullets, split_names, to_halfwidth_digits, unify_tildes
 
 
@@ -16,6 +18,25 @@ def test_bullets_accept_every_marker_people_type():
 
 def test_a_middle_dot_inside_a_line_is_not_a_bullet():
     assert split_bullets("システム管理・企画業務") == ["システム管理・企画業務"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["〇〇地区の見守り", "〇歳児の健診", "－５％を目指す", "-10%", "○○課と連携", "〇人"],
+)
+def test_a_marker_is_removed_only_when_it_is_a_marker_followed_by_text(typed):
+    assert split_bullets(typed) == [typed]
+    assert split_bullets(f"・{typed}") == [typed]
+    assert split_bullets(f"- {typed}") == [typed]
+
+
+def test_a_marker_followed_by_text_is_removed():
+    assert split_bullets("〇一つ目\n-二つ目\n－ 三つ目\n・・四つ目") == [
+        "一つ目",
+        "二つ目",
+        "三つ目",
+        "四つ目",
+    ]
 
 
 def test_section_names_split_on_line_breaks_and_commas():

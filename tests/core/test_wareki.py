@@ -104,3 +104,22 @@ def test_template_filter_uses_japan_time_for_datetimes():
 def test_impossible_dates_are_refused_in_japanese(typed):
     with pytest.raises(ValueError, match="という日付はありません"):
         parse_date(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("H31.4.1", datetime.date(2019, 4, 1)),
+        ("R1.7.25", datetime.date(2019, 7, 25)),
+        ("R元.5.1", datetime.date(2019, 5, 1)),
+        ("Ｒ８．４．１", datetime.date(2026, 4, 1)),
+        ("r8/4/1", datetime.date(2026, 4, 1)),
+    ],
+)
+def test_abbreviated_eras_are_read(typed, day):
+    assert parse_date(typed) == day
+
+
+def test_an_abbreviated_date_outside_its_era_is_an_error():
+    with pytest.raises(ValueError):
+        parse_date("R1.4.1")  # 令和 began on May 1

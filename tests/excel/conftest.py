@@ -2,6 +2,7 @@ import pytest
 
 from demo.loaders import load_demo
 from goals.models import GoalSheet
+from tests.excel.views.conftest import upload  # noqa: F401 (the upload fixture, for tests here too)
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from excel.services import sheet_import_with_vocabulary
 from goals.models import FiscalYear
 
 
-def plan_for(content: bytes, year: int, department: str, **options) -> xlsx.ImportPlan:
-    imported = xlsx.workbook_read(content, filename="test.xlsx")
+def plan_for(
+    content: bytes, year: int, department: str, *, mapping=None, **options
+) -> xlsx.ImportPlan:
+    imported = xlsx.workbook_read(content, filename="test.xlsx", mapping=mapping)
     return xlsx.import_plan(imported, fiscal_year=year, department=department, **options)
 
 

@@ -33,7 +33,7 @@ def test_file_over_the_size_limit(settings):
 
 
 def test_archive_that_expands_too_far(monkeypatch):
-    monkeypatch.setattr(xlsx.reader, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(xlsx.upload, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(xlsx.WorkbookError, match="中身が大きすぎる"):
         xlsx.workbook_read(simple_workbook([]), filename="bomb.xlsx")
 

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from departments.models import Department, Section
-from goals.models import Category, FiscalYear, GoalSheet
+from goals.models import Category, FiscalYear, GoalSheet, SheetStatus
+from reviews.models import Review, Stage
 from tests.excel.bad_files import password_protected
 from tests.excel.compare import assert_same, fixture_contents, sheet_contents
 from tests.excel.views.conftest import db_state
@@ -73,10 +74,43 @@ def test_existing_sheet_needs_replace(city, tmp_path):
         "置き換えるときは --replace を付けてください。",
     ]
     assert db_state() == before
-    code, out, _ = run(
+    code, out, err = run(
         "import_xlsx", str(path), "--year", "2025", "--department", "福祉部", "--replace"
     )
+    assert code == 1 and "--yes" in err
+    assert db_state() == before
+    code, out, _ = run(
+        "import_xlsx", str(path), "--year", "2025", "--department", "福祉部", "--replace", "--yes"
+    )
     assert code == 0 and "置き換え" in out
+
+
+def test_replace_prints_what_it_deletes_and_needs_yes(city, tmp_path):
+    sheet = GoalSheet.objects.get(fiscal_year__year=2025, department__name="福祉部")
+    GoalSheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.ACCEPTED)
+    items = sheet.items.count()
+    stages = {
+        label: Review.objects.filter(item__sheet=sheet, stage=stage).count()
+        for stage, label in Stage.choices
+    }
+    path = tmp_path / "fukushi.xlsx"
+    path.write_bytes(fukushi_workbook())
+    before = db_state()
+    args = ["import_xlsx", str(path), "--year", "2025", "--department", "福祉部", "--replace"]
+    code, out, err = run(*args)
+    assert code == 1
+    assert "置き換え: 令和7年度の福祉部の整理表（状態: 承認済み）を置き換えます。" in out
+    assert (
+        f"  削除するもの: 実施項目 {items}件、中間確認 {stages['中間確認']}件、"
+        f"年度末確認 {stages['年度末確認']}件"
+    ) in out.splitlines()
+    assert "「承認済み」の状態は解除され、「作成中」に戻ります。" in out
+    assert "確かめたうえで置き換えるときは --yes を付けてください。" in err
+    assert db_state() == before
+    code, out, err = run(*args, "--yes")
+    assert code == 0, err
+    sheet = GoalSheet.objects.get(fiscal_year__year=2025, department__name="福祉部")
+    assert sheet.status == SheetStatus.DRAFT and sheet.items.count() == 35
 
 
 def test_unknown_names_are_listed_one_per_line_and_nothing_is_written(city, tmp_path):

@@ -60,6 +60,13 @@ def test_header_labels_with_or_without_their_second_line(label, key):
         ("(1) 一つ目\n(2) 二つ目", ["(1) 一つ目", "(2) 二つ目"], True),
         ("(4月)公募\n(5月)決定", ["(4月)公募", "(5月)決定"], False),
         ("", [], False),
+        # Text kept as typed: a marker is removed only when it is one (issue 11, point 4).
+        ("〇〇地区の見守り", ["〇〇地区の見守り"], True),
+        ("・〇歳児健診\n・－５％削減\n・-10%", ["〇歳児健診", "－５％削減", "-10%"], False),
+        # A line break inside one bullet is the same bullet, unless the next line has a marker.
+        ("・長い文が折り\n返される\n・二つ目", ["長い文が折り返される", "二つ目"], False),
+        ("・Use the\nnew form", ["Use the new form"], False),
+        ("前書き\n・一つ目\n・二つ目", ["前書き", "一つ目", "二つ目"], False),
     ],
 )
 def test_bullets_in_every_form_people_type(cell, lines, prose):

@@ -13,7 +13,10 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "sheets"
@@ -250,3 +253,39 @@ def column_of(label: str) -> str:
     return get_column_letter(
         ["番号", "実施項目", "分類", "達成水準", "方法", "期限", "課名"].index(label) + 1
     )
+
+
+def accounting_workbook() -> bytes:
+    """One sheet with every kind of cell the accounting must place (see test_accounting)."""
+    wb = load_workbook(io.BytesIO(simple_workbook([])), rich_text=True)
+    ws = wb.active
+    ws["G1"] = "単位：件"
+    ws["H4"] = "備考"
+    rows = {
+        5: ["1", "窓口の改善", "施政方針", None, "・受付の見直し", "12月", "市民課", "要調整"],
+        6: ["2", "組織目標展開整理表の様式の見直し", "その他", "・作成日を揃える"],
+        7: ["3", "削除した項目", "その他", "・a", "・b", "3月", "市民課"],
+        8: ["3", "三つ目", "その他", "・c", "・d", "12月", "市民課"],
+        12: ["番号", "実施項目", "計画・方針等の分類", "どの水準まで", "どのような方法で"],
+        13: ["4", "四つ目", "その他", "・e", "・f", "随時", "経済課"],
+    }
+    rows[6] += ["・様式を改める", "3月", "経済課"]
+    rows[12] += ["いつまで", "共通/課名"]
+    for row, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                ws.cell(row, column, value)
+    ws["D5"] = CellRichText(
+        ["・待ち時間が短い\n", TextBlock(InlineFont(strike=True), "・窓口を増やす")]
+    )
+    ws.row_dimensions[7].hidden = True
+    ws["I5"] = "内部メモ"
+    ws.column_dimensions["I"].hidden = True
+    ws["F8"].font = Font(strike=True)
+    ws["D9"] = "- 2 -"
+    ws["A10"] = "令和8年度 組織目標展開整理表（部の組織目標）"
+    ws["A11"], ws["B11"] = "作成日", "令和8年4月1日"
+    ws["A15"] = "※ 数値は見込みです。"
+    ws["G16"] = "2/5"
+    ws["K20"] = "メモ"
+    return to_bytes(wb)

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goals.models import SheetStatus
+from tests import factories
 from tests.excel.bad_files import BAD_FILES
 from tests.excel.views.conftest import db_state, rows_for
-from tests.excel.workbooks import simple_workbook
+from tests.excel.workbooks import accounting_workbook, simple_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,21 @@ def test_preview_queries_do_not_grow_with_rows(org, client_for, upload, categori
         return len(queries)
 
     assert count(3) == count(40)
+
+
+def test_the_preview_lists_what_is_not_read_with_address_and_reason(org, client_for, upload):
+    for name in ("施政方針", "その他"):
+        factories.CategoryFactory(name=name)
+    response = upload(
+        client_for(org.head_a),
+        accounting_workbook(),
+        department=org.dept_a,
+        fiscal_year=org.fiscal_year,
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "読み込まない内容（27件）" in content
+    cells = '<td class="nowrap">H5</td><td>要調整</td><td>読み込まない列（見出し「備考」）</td>'
+    assert cells in content
+    assert "<td>非表示の列</td>" in content and "<td>取り消し線（見え消し）</td>" in content
+    assert "すべてのセルの行き先を見る" in content
