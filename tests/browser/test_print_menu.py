@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from goals.models import CityPdfJob
+from goals.models import CityPdfJob, GoalSheet, SheetStatus
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,6 +34,8 @@ def test_year_tabs_swap_the_menu_in_place(page, login, org):
 
 
 def test_start_the_whole_city_and_download_it(page, login, org):
+    # The whole-city bundle prints accepted sheets.
+    GoalSheet.objects.filter(fiscal_year=org.fiscal_year).update(status=SheetStatus.ACCEPTED)
     login("planner")
     page.goto(f"{page.live_server_url}/print/")
     box = page.locator("#bundle-plan")
