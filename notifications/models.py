@@ -15,6 +15,7 @@ class Event(models.TextChoices):
     REVIEW_RETURNED = "review_returned", "確認の差し戻し"
     REVIEW_REOPENED = "review_reopened", "確認の再開"
     REMINDER = "reminder", "催促"
+    ACCOUNT = "account", "アカウント・パスワード"
 
 
 class Delivery(models.Model):

@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -54,12 +55,43 @@ def delivery_create(*, recipient, event: str, mail: Mail) -> Delivery:
     return delivery
 
 
+QUEUED_BACKEND = "notifications.backends.QueuedEmailBackend"
+
+
+def delivery_record(
+    *, to_address: str, subject: str, body_text: str, body_html: str = ""
+) -> Delivery:
+    """A mail written elsewhere through Django's mail API (notifications.backends), to be sent
+    like the others: the person is found by the address where there is one."""
+    recipient = get_user_model().objects.filter(email__iexact=to_address).first()
+    delivery = Delivery(
+        recipient=recipient,
+        to_address=to_address,
+        event=Event.ACCOUNT,
+        subject=subject[:200],
+        body_text=body_text,
+        body_html=body_html,
+    )
+    delivery.full_clean()
+    delivery.save()
+    return delivery
+
+
+def _transport():
+    """The backend that really sends: never the queue itself (that would queue again)."""
+    backend = settings.EMAIL_BACKEND
+    if backend == QUEUED_BACKEND:
+        backend = settings.MAIL_TRANSPORT_BACKEND
+    return get_connection(backend)
+
+
 def _message(delivery: Delivery) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=delivery.subject,
         body=delivery.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
+        connection=_transport(),
     )
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")

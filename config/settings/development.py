@@ -46,4 +46,9 @@ TASKS = {
 }
 
 # Mail (notifications) is printed on the console unless EMAIL_BACKEND says otherwise.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+# Every mail goes through the application's queue (notifications.backends); the backend that
+# really sends is the EMAIL_BACKEND variable, or the console.
+EMAIL_BACKEND = "notifications.backends.QueuedEmailBackend"
+MAIL_TRANSPORT_BACKEND = (
+    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+)

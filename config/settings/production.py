@@ -69,7 +69,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Mail (notifications): production sends through SMTP unless EMAIL_BACKEND says otherwise; the
 # server and SITE_URL come from the environment (see the mail block of the base settings).
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+# Every mail goes through the queue (notifications.backends), sent by the worker with retries.
+EMAIL_BACKEND = "notifications.backends.QueuedEmailBackend"
+MAIL_TRANSPORT_BACKEND = (
+    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+)
 
 LOGGING = {
     "version": 1,

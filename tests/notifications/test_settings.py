@@ -33,8 +33,9 @@ def _values(*names: str, **env) -> dict[str, str]:
 
 
 def test_development_writes_mail_to_the_console():
-    assert _values("EMAIL_BACKEND", "SITE_URL") == {
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    assert _values("EMAIL_BACKEND", "MAIL_TRANSPORT_BACKEND", "SITE_URL") == {
+        "EMAIL_BACKEND": "notifications.backends.QueuedEmailBackend",  # every mail is queued
+        "MAIL_TRANSPORT_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "SITE_URL": "http://127.0.0.1:8000",
     }
 
@@ -48,9 +49,10 @@ def test_production_sends_through_smtp_and_reads_the_server_from_the_environment
         "DEFAULT_FROM_EMAIL": "mokuhyo@city.example.jp",
         "SITE_URL": "https://mokuhyo.example.jp/",
     }
-    names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_HOST_USER"]
+    names = ["MAIL_TRANSPORT_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS"]
+    names += ["EMAIL_HOST_USER"]
     assert _values(*names, "DEFAULT_FROM_EMAIL", "SITE_URL", **values) == {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "MAIL_TRANSPORT_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.city.example.jp",
         "EMAIL_PORT": "587",
         "EMAIL_USE_TLS": "True",
