@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='event',
-            field=models.CharField(choices=[('sheet_submitted', '整理表の提出'), ('sheet_returned', '整理表の差し戻し'), ('sheet_accepted', '整理表の承認'), ('sheet_revision_started', '整理表の見直し開始'), ('review_submitted', '確認の提出'), ('review_confirmed', '確認の確認済み'), ('review_returned', '確認の差し戻し'), ('review_reopened', '確認の再開'), ('reminder', '催促'), ('account', 'アカウント・パスワード')], max_length=30, verbose_name='種類'),
+            model_name="delivery",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("sheet_submitted", "整理表の提出"),
+                    ("sheet_returned", "整理表の差し戻し"),
+                    ("sheet_accepted", "整理表の承認"),
+                    ("sheet_revision_started", "整理表の見直し開始"),
+                    ("review_submitted", "確認の提出"),
+                    ("review_confirmed", "確認の確認済み"),
+                    ("review_returned", "確認の差し戻し"),
+                    ("review_reopened", "確認の再開"),
+                    ("reminder", "催促"),
+                    ("account", "アカウント・パスワード"),
+                ],
+                max_length=30,
+                verbose_name="種類",
+            ),
         ),
     ]
