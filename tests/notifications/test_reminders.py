@@ -8,12 +8,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from departments.models import Role
 from goals import services as sheet_services
 from goals.models import FiscalYear
-from notifications import services
+from notifications import services, tasks
 from notifications.models import Delivery, Event, ReminderRecord
+from notifications.tasks import next_morning
 from reviews import services as review_services
 from reviews.models import Stage
 from tests import factories
@@ -240,3 +243,25 @@ def test_a_bad_schedule_is_refused_in_japanese(city):
     with pytest.raises(ValidationError) as error:
         city.fiscal_year.full_clean()
     assert "日数を並べてください" in str(error.value)
+
+
+def test_the_daily_job_sends_what_is_due_and_queues_the_next_morning(settings):
+    """Issue 13: the reminders as a django-tasks job where the worker runs (send_reminders
+    --every-day queues the first run; each run queues the next morning's)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    call_command("send_reminders", "--every-day")
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "notifications.tasks.reminders_daily"
+    assert timezone.localtime(queued.run_after).hour == tasks.REMINDER_HOUR
+
+    assert tasks.reminders_daily.call() == 0  # nothing due in an empty city
+    assert DBTaskResult.objects.count() == 2  # and the next morning is queued
+
+
+def test_next_morning_is_the_next_eight_oclock():
+
+    seven = timezone.make_aware(datetime.datetime(2026, 9, 1, 7, 0))
+    nine = timezone.make_aware(datetime.datetime(2026, 9, 1, 9, 0))
+    assert next_morning(seven) == timezone.make_aware(datetime.datetime(2026, 9, 1, 8, 0))
+    assert next_morning(nine) == timezone.make_aware(datetime.datetime(2026, 9, 2, 8, 0))

@@ -9,8 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from goals.models import FiscalYear
-from notifications import selectors, services, tasks
+from notifications import tasks
 
 
 class Command(BaseCommand):
@@ -18,11 +17,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--every-day",
+            action="store_true",
+            help=(
+                "cron の代わりに、db_worker が毎朝この処理を行うようにします（ジョブを1つ登録し、"
+                "実行のたびに翌朝の分を登録します。一度だけ実行してください）。"
+            ),
+        )
+        parser.add_argument(
             "--date",
             help="この日として実行します（YYYY-MM-DD。既定は今日）。試験や再実行に。",
         )
 
     def handle(self, *args, **options):
+        if options["every_day"]:
+            if not tasks.reminders_daily.get_backend().supports_defer:
+                raise CommandError(
+                    "このタスクのバックエンドは実行日時を指定できません（本番の db_worker の"
+                    "データベースのキューで使ってください）。"
+                    "cron か systemd タイマーで実行してください。"
+                )
+            at = tasks.next_morning(timezone.now())
+            tasks.reminders_daily.using(run_after=at).enqueue()
+            self.stdout.write(
+                f"毎朝の催促を登録しました（初回 {timezone.localtime(at):%Y-%m-%d %H:%M}）。"
+            )
+            return
         if options["date"]:
             try:
                 today = datetime.date.fromisoformat(options["date"])
@@ -30,12 +50,9 @@ class Command(BaseCommand):
                 raise CommandError("--date は YYYY-MM-DD の形で指定してください。") from None
         else:
             today = timezone.localdate()
-        retries = selectors.deliveries_due_for_retry(now=timezone.now())
-        tasks.deliveries_enqueue(retries)
+        runs, retries = tasks.reminders_send_all(today=today)
         total = 0
-        for fiscal_year in FiscalYear.objects.exclude(phase=FiscalYear.Phase.CLOSED):
-            run = services.reminders_send(fiscal_year=fiscal_year, today=today)
-            tasks.deliveries_enqueue(run.delivery_ids)
+        for fiscal_year, run in runs:
             total += len(run.delivery_ids)
             if run.deadlines:
                 kinds = "、".join(
@@ -45,4 +62,4 @@ class Command(BaseCommand):
                     f"{fiscal_year.label}: 期限 {kinds} の催促 {len(run.delivery_ids)}通"
                     f"（送信済み {run.already_sent}人、催促を止めている {run.skipped_off}人）"
                 )
-        self.stdout.write(f"{today.isoformat()}: 催促 {total}通、再送 {len(retries)}通")
+        self.stdout.write(f"{today.isoformat()}: 催促 {total}通、再送 {retries}通")
