@@ -77,6 +77,9 @@
     });
     if (cancel) {
       event.preventDefault();
+      // A row just swapped in may not be bound by htmx yet: bind it, or the click would only
+      // follow the link's #fragment and leave the row open.
+      if (window.htmx) window.htmx.process(cancel);
       cancel.click();
     }
   });

@@ -12,6 +12,7 @@ def open_row(page, org):
     page.locator(f"#item-{org.item_a.pk}").get_by_role("link", name="編集").click()
     form = page.locator(f"#item-{org.item_a.pk} form")
     expect(form).to_be_visible()
+    page.wait_for_load_state("networkidle")
     return form
 
 
